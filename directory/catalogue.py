@@ -7,6 +7,8 @@ record in its own savepoint and a web edit can commit once.
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -145,10 +147,13 @@ def upsert_service(
 
     Re-importing identical content is "unchanged" and leaves the version as it was.
     """
-    document = copy.deepcopy(document)
-    x_source = document.pop(SOURCE_KEY, None)
+    digest = content_hash(document)
     service_id = str(document["id"])
     existing = session.get(m.Service, service_id)
+    if existing is not None and existing.content_hash == digest:
+        return UpsertResult(service_id, "unchanged")
+    document = copy.deepcopy(document)
+    x_source = document.pop(SOURCE_KEY, None)
     before = service_to_hsds(session, existing) if existing is not None else None
     version = existing.version if existing is not None else 0
     warnings = write_service(session, document)
@@ -167,7 +172,14 @@ def upsert_service(
     else:
         outcome = "updated"
     service.version = version + 1 if outcome != "unchanged" else version
+    service.content_hash = digest
     return UpsertResult(service_id, outcome, tuple(warnings))
+
+
+def content_hash(document: dict) -> str:
+    """A stable hash of a document as given (key order does not matter)."""
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def remove_service(session: Session, service_id: str, actor: str) -> bool:

@@ -19,8 +19,8 @@ from directory import models as m
 
 # Columns of ours on HSDS tables: never read from, nor written to, HSDS documents.
 OUR_COLUMNS = frozenset(
-    {"extra", "position", "version", "updated_at", "geo_lat", "geo_lon", "geo_precision",
-     "municipality_nis"}
+    {"extra", "position", "version", "content_hash", "updated_at", "geo_lat", "geo_lon",
+     "geo_precision", "municipality_nis"}
 )  # fmt: skip
 
 

@@ -31,9 +31,14 @@ class HsdsRecord:
 
 
 class VersionedRecord:
-    """A version counter, bumped by the catalogue each time the record's content really changes."""
+    """A version counter, bumped by the catalogue each time the record's content really changes.
+
+    ``content_hash`` is the hash of the document last written, so re-importing the very same
+    record is recognised without reading it back.
+    """
 
     version: Mapped[int] = mapped_column(Integer, default=1)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )

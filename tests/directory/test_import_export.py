@@ -126,7 +126,9 @@ def test_provenance_is_kept_and_exported(session: Session, gazetteer: Gazetteer)
     row = session.scalars(select(Provenance).where(Provenance.record_id == first["id"])).one()
     assert row.source_url == first["x-source"]["url"]
     assert row.source == "import:catalogue.hsds.json"
-    assert service_to_hsds(session, session.get(Service, first["id"]))["x-source"] == first["x-source"]
+    assert (
+        service_to_hsds(session, session.get(Service, first["id"]))["x-source"] == first["x-source"]
+    )
     assert session.scalars(select(AuditEntry).where(AuditEntry.action == "import")).first()
 
 
@@ -213,7 +215,9 @@ def bad_records() -> list[tuple[str, object, str]]:
     no_name = {k: v for k, v in good.items() if k != "name"}
     bad_code = copy.deepcopy(good)
     bad_code["attributes"][0]["taxonomy_term"]["code"] = "toverdrank"
-    bad_postcode = copy.deepcopy(next(s for s in load_json(STARTER_CATALOGUE) if s.get("service_at_locations")))
+    bad_postcode = copy.deepcopy(
+        next(s for s in load_json(STARTER_CATALOGUE) if s.get("service_at_locations"))
+    )
     bad_postcode["service_at_locations"][0]["location"]["addresses"][0]["postal_code"] = "8899"
     broken = copy.deepcopy(good)
     broken["description"] = "FinanciÃ«n en schulden"

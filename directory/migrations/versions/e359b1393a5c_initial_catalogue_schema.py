@@ -1,8 +1,8 @@
 """initial catalogue schema
 
-Revision ID: 2ead9d2e636b
+Revision ID: e359b1393a5c
 Revises: 
-Create Date: 2026-11-22 12:44:13.843765
+Create Date: 2026-11-22 12:46:55.526801
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '2ead9d2e636b'
+revision = 'e359b1393a5c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -63,6 +63,7 @@ def upgrade() -> None:
     sa.Column('extra', sa.JSON(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
@@ -125,6 +126,7 @@ def upgrade() -> None:
     sa.Column('extra', sa.JSON(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
@@ -194,6 +196,7 @@ def upgrade() -> None:
     sa.Column('extra', sa.JSON(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
