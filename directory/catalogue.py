@@ -54,8 +54,10 @@ def _place_locations(
     warnings = []
     for area in document.get("service_areas") or []:
         municipality = _resolve(gazetteer, area.get("name"))
-        if municipality is None:
-            warnings.append(f"service area {area.get('name')!r} is not a known municipality")
+        if municipality is None and not gazetteer.region_municipalities(area.get("name") or ""):
+            warnings.append(
+                f"service area {area.get('name')!r} is not a known municipality or region"
+            )
         session.execute(
             update(m.ServiceArea)
             .where(m.ServiceArea.id == area["id"])

@@ -218,6 +218,17 @@ class Gazetteer:
         """Flemish municipalities only; Brussels is kept for resolving addresses."""
         return list(self._flemish)
 
+    def postcode_exists(self, postcode: str) -> bool:
+        """Whether a Belgian postcode exists (anywhere in Belgium, not only in Flanders)."""
+        return postcode.strip() in _belgian_postcodes()
+
+    def region_municipalities(self, name: str) -> list[Municipality]:
+        """The municipalities of a reference region named in a service area ("Westhoek")."""
+        key = normalize(name)
+        return [
+            m for m in self._flemish if m.reference_region and normalize(m.reference_region) == key
+        ]
+
     def deelgemeenten(self, nis: str) -> tuple[str, ...]:
         return self._deelgemeenten.get(nis, ())
 
@@ -390,6 +401,12 @@ def _tidy(text: str) -> str:
     text = re.sub(r"\s+([,;:])", r"\1", text)
     text = re.sub(r"([,;:/-])(\s*[,;:/-])+", r"\1", text)
     return text.strip(" ,;:/-")
+
+
+@functools.cache
+def _belgian_postcodes(path: Path = DEFAULT_DATA_DIR / "belgian_postcodes.txt") -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 @functools.cache

@@ -142,14 +142,13 @@ def import_path(
     report = ImportReport(str(path))
     seen: set[str] = set()
 
-    def postcode_exists(postcode: str) -> bool:
-        return gazetteer.lookup(postcode) is not None
-
     source = f"import:{path.name}"
     for ref, document, problem in read_records(path):
         service_id = document.get("id") if isinstance(document, dict) else None
         reasons = (
-            [problem] if problem else [str(p) for p in service_problems(document, postcode_exists)]
+            [problem]
+            if problem
+            else [str(p) for p in service_problems(document, gazetteer.postcode_exists)]
         )
         if not reasons and service_id in seen:
             reasons = [f"duplicate id {service_id}: the same service appears twice in this file"]

@@ -326,3 +326,19 @@ def test_outline_file_is_small_and_flemish_only() -> None:
     assert len(features) == 285
     assert municipality_outline("21004") is None  # Brussels
     assert municipality_outline("37007") is None  # Meulebeke: merged
+
+
+@pytest.mark.parametrize(
+    ("postcode", "exists"), [("8800", True), ("7700", True), ("4000", True), ("8899", False)]
+)
+def test_postcode_exists_covers_all_of_belgium(
+    gazetteer: Gazetteer, postcode: str, exists: bool
+) -> None:
+    assert gazetteer.postcode_exists(postcode) is exists
+
+
+def test_a_reference_region_lists_its_municipalities(gazetteer: Gazetteer) -> None:
+    names = {m.name_nl for m in gazetteer.region_municipalities("westhoek")}
+    assert {"Ieper", "Poperinge", "Diksmuide", "Veurne"} <= names
+    assert "Roeselare" not in names
+    assert gazetteer.region_municipalities("nergensland") == []
