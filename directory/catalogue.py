@@ -144,10 +144,13 @@ def upsert_service(
     source: str,
     gazetteer: Gazetteer,
     geocoder: Geocoder | None = None,
+    keep_record_source: bool = False,
 ) -> UpsertResult:
     """Create or replace one service from a full HSDS document (already validated).
 
     Re-importing identical content is "unchanged" and leaves the version as it was.
+    ``keep_record_source`` leaves the record's provenance alone: a one-field change records its
+    own provenance on that field instead.
     """
     digest = content_hash(document)
     service_id = str(document["id"])
@@ -162,7 +165,8 @@ def upsert_service(
     warnings += _place_locations(
         session, document, gazetteer, geocoder or OfflineGeocoder(gazetteer)
     )
-    _record_source(session, service_id, source, x_source)
+    if not keep_record_source:
+        _record_source(session, service_id, source, x_source)
     session.flush()
     service = session.get(m.Service, service_id)
     if service is None:  # the write above always creates it; this guards the type only

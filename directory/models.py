@@ -440,6 +440,8 @@ class ProposedChange(Base):
     field_name: Mapped[str] = mapped_column(String(64))
     old_value: Mapped[Any | None] = mapped_column(JSON)
     new_value: Mapped[Any | None] = mapped_column(JSON)
+    # The whole scraped document, so accepting one field can take exactly what was found.
+    proposal: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(200))
     source_url: Mapped[str | None]
     found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

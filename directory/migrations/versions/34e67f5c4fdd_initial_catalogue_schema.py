@@ -1,8 +1,8 @@
 """initial catalogue schema
 
-Revision ID: e359b1393a5c
+Revision ID: 34e67f5c4fdd
 Revises: 
-Create Date: 2026-11-22 12:46:55.526801
+Create Date: 2026-11-22 12:49:33.628176
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = 'e359b1393a5c'
+revision = '34e67f5c4fdd'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -140,6 +140,7 @@ def upgrade() -> None:
     sa.Column('field_name', sa.String(length=64), nullable=False),
     sa.Column('old_value', sa.JSON(), nullable=True),
     sa.Column('new_value', sa.JSON(), nullable=True),
+    sa.Column('proposal', sa.JSON(), nullable=True),
     sa.Column('source', sa.String(length=200), nullable=False),
     sa.Column('source_url', sa.Text(), nullable=True),
     sa.Column('found_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
