@@ -10,3 +10,7 @@ def init_app(app: Flask) -> None:
     from web.views import pages
 
     app.register_blueprint(pages.bp)
+
+    from web.views import hsds
+
+    app.register_blueprint(hsds.bp)
