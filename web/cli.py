@@ -13,15 +13,17 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
+from directory.changes import ChangeError, accept_change, pending_changes, reject_change
 from directory.db import upgrade
 from directory.exporter import FORMATS, ExportError, export_catalogue
 from directory.hsds import iter_service_documents, services_to_hsds
 from directory.importer import ImportFileError, import_path
-from directory.models import Service
+from directory.models import ProposedChange, Service
 from directory.reference import load_reference_data
 from web.state import get_state
 
 index_group = AppGroup("index", help="Build and inspect the search index.")
+changes_group = AppGroup("changes", help="Review changes proposed by scrapers.")
 
 
 @click.command("init")
@@ -58,10 +60,7 @@ def import_command(path: Path, report: Path | None, actor: str) -> None:
             click.echo(f"rejected {record.ref}: {'; '.join(record.reasons)}", err=True)
         elif record.reasons:
             click.echo(f"warning {record.ref}: {'; '.join(record.reasons)}", err=True)
-    if result.changed_ids:
-        with state.sessions() as session:
-            services = [session.get(Service, sid) for sid in result.changed_ids]
-            state.index.upsert(services_to_hsds(session, [s for s in services if s is not None]))
+    _reindex(result.changed_ids)
     if report is not None:
         report.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) + "\n")
     click.echo(result.summary())
@@ -114,11 +113,99 @@ def eval_command(queries: Path, catalogue: Path | None) -> None:
     click.echo(format_report(run_eval(queries, catalogue)))
 
 
+def _show_value(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+@changes_group.command("list")
+@with_appcontext
+def changes_list_command() -> None:
+    """List pending changes, oldest first."""
+    state = get_state()
+    with state.sessions() as session:
+        changes = pending_changes(session)
+        for change in changes:
+            click.echo(
+                f"{change.id:>5}  {change.record_id}  {change.field_name:<24} {change.source}"
+            )
+        click.echo(f"{len(changes)} pending change(s).")
+
+
+@changes_group.command("show")
+@click.argument("change_id", type=int)
+@with_appcontext
+def changes_show_command(change_id: int) -> None:
+    """Show one proposed change: old and new value, source and date."""
+    state = get_state()
+    with state.sessions() as session:
+        change = session.get(ProposedChange, change_id)
+        if change is None:
+            raise click.ClickException(f"No proposed change {change_id}.")
+        service = session.get(Service, change.record_id)
+        click.echo(f"change   {change.id} ({change.status})")
+        click.echo(f"service  {change.record_id} {service.name if service else '(new service)'}")
+        click.echo(f"field    {change.field_name}")
+        click.echo(f"old      {_show_value(change.old_value)}")
+        click.echo(f"new      {_show_value(change.new_value)}")
+        click.echo(f"source   {change.source} {change.source_url or ''}".rstrip())
+        click.echo(f"found    {change.found_at:%Y-%m-%d %H:%M}")
+
+
+@changes_group.command("accept")
+@click.argument("change_ids", type=int, nargs=-1, required=True)
+@click.option("--actor", required=True, help="Who decides (kept in the audit log).")
+@with_appcontext
+def changes_accept_command(change_ids: tuple[int, ...], actor: str) -> None:
+    """Apply proposed changes; each records its source on the field it changed."""
+    state = get_state()
+    changed: set[str] = set()
+    try:
+        with state.sessions.begin() as session:
+            for change_id in change_ids:
+                changed.add(
+                    accept_change(
+                        session, change_id, actor=actor, gazetteer=state.gazetteer
+                    ).record_id
+                )
+    except ChangeError as exc:
+        raise click.ClickException(f"Nothing accepted: {exc}") from exc
+    _reindex(sorted(changed))
+    click.echo(f"Accepted {len(change_ids)} change(s).")
+
+
+@changes_group.command("reject")
+@click.argument("change_ids", type=int, nargs=-1, required=True)
+@click.option("--actor", required=True, help="Who decides (kept in the audit log).")
+@with_appcontext
+def changes_reject_command(change_ids: tuple[int, ...], actor: str) -> None:
+    """Refuse proposed changes; they stay on record as rejected."""
+    state = get_state()
+    try:
+        with state.sessions.begin() as session:
+            for change_id in change_ids:
+                reject_change(session, change_id, actor=actor)
+    except ChangeError as exc:
+        raise click.ClickException(f"Nothing rejected: {exc}") from exc
+    click.echo(f"Rejected {len(change_ids)} change(s).")
+
+
+def _reindex(service_ids: list[str]) -> None:
+    """Bring the index up to date with services that just changed (after their commit)."""
+    if not service_ids:
+        return
+    state = get_state()
+    with state.sessions() as session:
+        services = [session.get(Service, sid) for sid in service_ids]
+        state.index.upsert(services_to_hsds(session, [s for s in services if s is not None]))
+
+
 def init_app(app: Flask) -> None:
     """Register our commands on the app's CLI."""
     for command in (init_command, import_command, export_command, eval_command):
         app.cli.add_command(command)
     app.cli.add_command(index_group)
+    app.cli.add_command(changes_group)
 
 
 def _create_app() -> Flask:

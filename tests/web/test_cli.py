@@ -88,3 +88,41 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path: Path) -> None
     app = create_app({"TESTING": True})
     assert app.config["DATABASE_URL"].endswith("env.sqlite")
     assert app.config["INDEX_DIR"].endswith("envindex")
+
+
+def test_changes_are_reviewed_from_the_command_line(app: Flask, runner: FlaskCliRunner) -> None:
+    from directory.changes import Proposal, propose
+    from indexer import SearchRequest
+    from web.state import get_state
+
+    runner.invoke(args=["init"])
+    runner.invoke(args=["import", str(STARTER_CATALOGUE)])
+    service = json.loads(STARTER_CATALOGUE.read_text())[0]
+    with app.app_context():
+        state = get_state()
+        with state.sessions.begin() as session:
+            ids = [
+                change.id
+                for change in propose(
+                    session,
+                    service_id=service["id"],
+                    proposals=[Proposal("name", service["name"], "Zonnebloemloket Midwest")],
+                    scraped={**service, "name": "Zonnebloemloket Midwest"},
+                    source="scraper:test",
+                    source_url="http://127.0.0.1/x",
+                )
+            ]
+    listing = runner.invoke(args=["changes", "list"])
+    assert f"{ids[0]:>5}  {service['id']}  name" in listing.output
+    assert "1 pending change(s)." in listing.output
+    shown = runner.invoke(args=["changes", "show", str(ids[0])])
+    assert "new      Zonnebloemloket Midwest" in shown.output
+    refused = runner.invoke(args=["changes", "accept", str(ids[0])])
+    assert refused.exit_code != 0 and "--actor" in refused.output
+    accepted = runner.invoke(args=["changes", "accept", str(ids[0]), "--actor", "reviewer"])
+    assert accepted.exit_code == 0, accepted.output
+    with app.app_context():
+        hits = get_state().index.search(SearchRequest(q="zonnebloemloket")).hits
+    assert hits and hits[0].id == service["id"]
+    again = runner.invoke(args=["changes", "reject", str(ids[0]), "--actor", "reviewer"])
+    assert again.exit_code == 1 and "already accepted" in again.output
