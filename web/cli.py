@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from directory.changes import ChangeError, accept_change, pending_changes, reject_change
@@ -20,10 +21,13 @@ from directory.hsds import iter_service_documents, services_to_hsds
 from directory.importer import ImportFileError, import_path
 from directory.models import ProposedChange, Service
 from directory.reference import load_reference_data
+from scrapers import ConfigError, Fetcher, ScrapeError, load_sources, run_source, scrape_url
+from scrapers.load import LOAD_RESULTS, load_pages
 from web.state import get_state
 
 index_group = AppGroup("index", help="Build and inspect the search index.")
 changes_group = AppGroup("changes", help="Review changes proposed by scrapers.")
+scrape_group = AppGroup("scrape", help="Fetch sources and propose catalogue changes.")
 
 
 @click.command("init")
@@ -200,12 +204,84 @@ def _reindex(service_ids: list[str]) -> None:
         state.index.upsert(services_to_hsds(session, [s for s in services if s is not None]))
 
 
+def _fetcher(app: Flask, min_interval: float | None = None) -> Fetcher:
+    cache = Path(app.instance_path) / "scrape-cache"
+    return Fetcher(cache_dir=cache, min_interval=1.0 if min_interval is None else min_interval)
+
+
+@scrape_group.command("list")
+@with_appcontext
+def scrape_list_command() -> None:
+    """List the configured sources."""
+    try:
+        sources = load_sources()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for source in sources.values():
+        trust = "auto-accept new" if source.auto_accept_new else "review everything"
+        click.echo(f"{source.id:<28} {source.adapter:<18} {trust:<18} {source.base_url}")
+
+
+@scrape_group.command("run")
+@click.argument("source_id")
+@click.option("--limit", type=int, help="Fetch at most this many pages.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--base-url", help="Fetch from this base URL instead (a mirror or a test server).")
+@with_appcontext
+def scrape_run_command(
+    source_id: str, limit: int | None, dry_run: bool, base_url: str | None
+) -> None:
+    """Scrape one source: per URL new, changed, unchanged or failed (and why), then a summary."""
+    state = get_state()
+    try:
+        source = load_sources(base_urls={source_id: base_url} if base_url else None)[source_id]
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except KeyError as exc:
+        raise click.ClickException(f"Unknown source {source_id!r}; see 'scrape list'.") from exc
+    counts: Counter[str] = Counter()
+    changed: list[str] = []
+    with _fetcher(current_app, source.min_interval) as fetcher:
+        pages = run_source(source, fetcher, limit=limit)
+        for outcome in load_pages(
+            state.sessions, pages, source=source, gazetteer=state.gazetteer, dry_run=dry_run
+        ):
+            counts[outcome.result] += 1
+            if outcome.result in ("added", "applied") and outcome.service_id:
+                changed.append(outcome.service_id)
+            label = outcome.name or ""
+            click.echo(f"{outcome.result:<9} {outcome.url} {label} {outcome.detail}".rstrip())
+    if not dry_run:
+        _reindex(changed)
+    summary = ", ".join(f"{counts[k]} {k}" for k in LOAD_RESULTS)
+    click.echo(f"{source.id}: {summary}" + (" (dry run: nothing written)" if dry_run else ""))
+
+
+@scrape_group.command("url")
+@click.argument("url")
+@click.option("--dry-run", is_flag=True, required=True, help="Required: this command never writes.")
+@click.option("--json", "as_json", is_flag=True, help="Print the proposed HSDS record as JSON.")
+@with_appcontext
+def scrape_url_command(url: str, dry_run: bool, as_json: bool) -> None:
+    """Run the generic extraction on one page and print the HSDS service it would propose."""
+    with _fetcher(current_app, 0) as fetcher:
+        try:
+            record = scrape_url(url, fetcher)
+        except ScrapeError as exc:
+            raise click.ClickException(f"{url}: {exc}") from exc
+    if as_json:
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{record.get('name')}  ({record.get('x-source', {}).get('method', '?')})")
+
+
 def init_app(app: Flask) -> None:
     """Register our commands on the app's CLI."""
     for command in (init_command, import_command, export_command, eval_command):
         app.cli.add_command(command)
     app.cli.add_command(index_group)
     app.cli.add_command(changes_group)
+    app.cli.add_command(scrape_group)
 
 
 def _create_app() -> Flask:
