@@ -1,0 +1,57 @@
+"""Whoosh analyzer for Dutch service texts: fold, drop stop words, lemma + stem, compound parts.
+
+The word logic lives in indexer.vocabulary; this module only wraps it as Whoosh filters, so the
+index and the query builder produce the same terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whoosh.analysis import (
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    Token,
+)
+from whoosh.support.charset import accent_map
+
+from indexer.vocabulary import analyse_word, compound_parts, lemma, stopwords
+
+
+class DutchTermFilter(Filter):
+    """Stop words out, each word as its stem, plus the stems of its compound parts (same position).
+
+    Holds no data itself (indexer.vocabulary loads the lexicon), so the pickled schema stays small.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        stops = stopwords()
+        for token in tokens:
+            word = token.text
+            if word in stops or len(word) < 2:
+                continue
+            token.text = analyse_word(word)
+            yield token
+            if word.isalpha():
+                seen = {token.text}
+                for part in compound_parts(lemma(word)):
+                    term = analyse_word(part)
+                    if term not in seen and part not in stops:
+                        seen.add(term)
+                        token.text = term
+                        yield token
+
+
+def dutch_analyzer():
+    """Analyzer of the searchable text fields (house style 8 chain, with our Dutch term filter)."""
+    return (
+        RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map) | DutchTermFilter()
+    )
