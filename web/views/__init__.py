@@ -6,11 +6,19 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register every blueprint."""
-    from web.views import pages
+    """Register every blueprint and the error pages."""
+    from web.views import (
+        api,
+        errors,
+        exhaustion,
+        hsds,
+        pages,
+        rights,
+        search,
+        services,
+        towns,
+    )
 
-    app.register_blueprint(pages.bp)
-
-    from web.views import hsds
-
-    app.register_blueprint(hsds.bp)
+    for module in (pages, search, services, towns, api, exhaustion, rights, hsds):
+        app.register_blueprint(module.bp)
+    errors.init_app(app)

@@ -1,0 +1,99 @@
+"""Dutch display formats shared by the pages: distances, dates, ages, phone links, language names.
+
+Pure functions; no flask.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from directory.opening_hours import MONTH_NAMES
+
+LANGUAGE_NAMES = {
+    "nl": "Nederlands",
+    "fr": "Frans",
+    "en": "Engels",
+    "de": "Duits",
+    "ar": "Arabisch",
+    "tr": "Turks",
+    "ru": "Russisch",
+    "uk": "Oekraïens",
+    "pl": "Pools",
+    "ro": "Roemeens",
+    "bg": "Bulgaars",
+    "es": "Spaans",
+    "it": "Italiaans",
+    "pt": "Portugees",
+    "fa": "Perzisch",
+    "prs": "Dari",
+    "ps": "Pasjtoe",
+    "so": "Somalisch",
+    "ti": "Tigrinya",
+    "am": "Amhaars",
+    "sq": "Albanees",
+    "ku": "Koerdisch",
+    "ber": "Berbers",
+    "zh": "Chinees",
+    "vgt": "Vlaamse Gebarentaal",
+}
+_PHONE_KEEP = re.compile(r"[^\d+]")
+_ISO_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+def language_name(code: str) -> str:
+    """Dutch name of a language code; the code itself when we do not know it."""
+    return LANGUAGE_NAMES.get(code.lower(), code)
+
+
+def km(value: float) -> str:
+    """'3,2 km' (Dutch decimal comma); under 1 km in metres."""
+    if value < 1:
+        return f"{round(value * 1000 / 50) * 50:.0f} m"
+    return f"{value:.1f} km".replace(".", ",")
+
+
+def dutch_date(day: date) -> str:
+    """'22 november 2026'."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def parse_source_date(text: str | None) -> date | None:
+    """The start of the period a source date names ('2022-06' -> 1 June 2022); None if undated.
+
+    The start, not the end: a warning about old data should rather come too early than too late.
+    """
+    match = _ISO_DATE.match(text or "")
+    if match is None:
+        return None
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def tel_href(number: str, extension: str | None = None) -> str | None:
+    """'tel:' link of a written phone number ('051 23 35 00' -> 'tel:051233500'); None if empty.
+
+    '+32 (0)51 ...' drops the '(0)', which is only dialled from inside the country.
+    """
+    digits = _PHONE_KEEP.sub("", (number or "").replace("(0)", ""))
+    if not re.search(r"\d{3}", digits):
+        return None
+    if extension and extension.strip().isdigit():
+        digits += f",{extension.strip()}"
+    return f"tel:{digits}"
+
+
+def age_range(minimum: float | None, maximum: float | None) -> str | None:
+    """'vanaf 17 jaar', 'tot 25 jaar', '10 tot 20 jaar'; None when the source gives no ages."""
+    low = int(minimum) if minimum is not None else None
+    high = int(maximum) if maximum is not None else None
+    if low is not None and high is not None:
+        return f"{low} tot {high} jaar"
+    if low is not None:
+        return f"vanaf {low} jaar"
+    if high is not None:
+        return f"tot {high} jaar"
+    return None
