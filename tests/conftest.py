@@ -21,7 +21,6 @@ from directory.gazetteer import Gazetteer, default_gazetteer
 from directory.models import Base
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 STARTER_CATALOGUE = ROOT / "data" / "catalogue" / "catalogue.hsds.json"
 HSDS_EXAMPLES = ROOT / "tests" / "fixtures" / "hsds"
 
