@@ -20,6 +20,7 @@ from directory.exporter import FORMATS, ExportError, export_catalogue
 from directory.hsds import iter_service_documents, services_to_hsds
 from directory.importer import ImportFileError, import_path
 from directory.models import ProposedChange, Service
+from directory.partnerships import PartnershipDataError, load_partnerships
 from directory.reference import load_reference_data
 from scrapers import ConfigError, Fetcher, ScrapeError, load_sources, run_source, scrape_url
 from scrapers.load import LOAD_RESULTS, load_pages
@@ -38,9 +39,13 @@ def init_command() -> None:
     upgrade(str(state.engine.url.render_as_string(hide_password=False)))
     with state.sessions.begin() as session:
         counts = load_reference_data(session, state.gazetteer)
+    try:
+        partnerships = load_partnerships(gazetteer=state.gazetteer)
+    except PartnershipDataError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(
         f"Database ready: {counts['municipalities']} municipalities, "
-        f"{counts['taxonomy_terms']} taxonomy terms."
+        f"{counts['taxonomy_terms']} taxonomy terms, {len(partnerships)} local partnerships."
     )
 
 

@@ -16,7 +16,9 @@ from web.config import DEFAULTS
 def test_init_import_index_and_export(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> None:
     result = runner.invoke(args=["init"])
     assert result.exit_code == 0, result.output
-    assert re.search(r"Database ready: \d{3} municipalities", result.output)
+    assert re.search(
+        r"Database ready: \d{3} municipalities, 31 taxonomy terms, 3 local", result.output
+    )
     result = runner.invoke(
         args=["import", str(STARTER_CATALOGUE), "--report", str(tmp_path / "r.json")]
     )
