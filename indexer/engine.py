@@ -344,6 +344,10 @@ class _Snapshot:
             return dict.fromkeys(docs, score)
         saturation: dict[float, float] = {}
         scores: dict[int, float] = {}
+        if allowed is not None and len(allowed) * SKIP_RATIO < df:
+            for doc, tf in self._skip_postings(field, text, allowed):
+                scores[doc] = factor * tf / (tf + BM25_K1)
+            return scores
         for sub, offset in self.searcher.leaf_searchers():
             reader = sub.reader()
             if (field, text) not in reader:
