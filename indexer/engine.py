@@ -78,6 +78,9 @@ DISTANCE_PENALTY = 0.25
 # at least this share of the best match: relevant services that serve the town come before
 # relevant ones merely nearby, whatever their exact scores.
 RELEVANT_SHARE = 0.1
+# How many of the town's services in the query's life domain rank right after its relevant ones,
+# before relevant services elsewhere, even when they lack the query's words (the town's OCMW).
+ENTRY_POINTS = 2
 # BM25 term-frequency saturation; no length normalisation (b = 0): on short service texts it
 # changed nothing measurable and saves a field-length lookup per posting.
 BM25_K1 = 1.2
@@ -794,14 +797,24 @@ class _Plan:
         """All matches (for total and facets) with their text score, then ranked."""
         parts = [self.snap.evaluate(clause, allowed) for clause in parsed.clauses]
         words = [set(part) for part in parts[: parsed.word_count]]
+        in_domain = set().union(*parts[len(parts) - parsed.domain_count :])
         scores = add_scores(parts)
-        return set(scores), self._rank(scores, words, parsed.required, wanted)
+        return set(scores), self._rank(scores, words, parsed.required, wanted, in_domain)
 
     def _rank(
-        self, scores: dict[int, float], words: list[set[int]], required: int, wanted: int
+        self,
+        scores: dict[int, float],
+        words: list[set[int]],
+        required: int,
+        wanted: int,
+        in_domain: set[int] | frozenset[int] = frozenset(),
     ) -> list[tuple[float, int]]:
         """Text relevance first; among relevant services, serving the town before merely nearby;
-        then text score times the distance factor. `words`: the matches of each query word."""
+        then text score times the distance factor. `words`: the matches of each query word.
+
+        A service of the town in the life domain the query speaks of ("schulden" -> financien)
+        counts as relevant even without the word: the town's OCMW is a right answer, and a
+        specialised service elsewhere must not push it down."""
         if not scores:
             return []
         if self.town is None and self.request.near is None:
@@ -809,11 +822,24 @@ class _Plan:
             return [(score, doc) for doc, score in best]
         strong = RELEVANT_SHARE * max(scores.values())
 
+        def text_good(doc: int, score: float) -> bool:
+            return score >= strong and sum(doc in w for w in words) >= required
+
+        # The town's few best services in the query's life domain, even without the words.
+        entry_points: set[int] = set()
+        if self.town is not None and in_domain:
+            candidates = [
+                (score, doc)
+                for doc, score in scores.items()
+                if doc in self.serving and doc in in_domain and not text_good(doc, score)
+            ]
+            entry_points = {doc for _, doc in heapq.nlargest(ENTRY_POINTS, candidates)}
+
         def key(item: tuple[int, float]) -> tuple:
             doc, score = item
-            good = score >= strong and sum(doc in w for w in words) >= required
             serving = self.town is None or doc in self.serving
-            return (good, serving, score * self._factor(doc), -doc)
+            good = text_good(doc, score)
+            return (good and serving, doc in entry_points, good, score * self._factor(doc), -doc)
 
         best = heapq.nlargest(wanted, scores.items(), key=key)
         return [(score * self._factor(doc), doc) for doc, score in best]

@@ -62,6 +62,8 @@ class ParsedQuery:
     # A document matching `required` word clauses is relevant.
     clauses: list[wq.Query] = field(default_factory=list)
     word_count: int = 0
+    # The last `domain_count` clauses are the life domains the words point to.
+    domain_count: int = 0
     required: int = 0
     highlight: set[str] = field(default_factory=set)
     corrections: dict[str, str] = field(default_factory=dict)
@@ -177,6 +179,7 @@ def build_query(text: str, vocabulary: Vocabulary) -> ParsedQuery:
     clauses.extend(wq.Term("domains", code, boost=DOMAIN_WEIGHT) for code in sorted(domains))
     parsed.query = clauses[0] if len(clauses) == 1 else wq.Or(clauses)
     parsed.clauses, parsed.word_count = clauses, len(words)
+    parsed.domain_count = len(domains)
     # Most words must match (2 of 3, 3 of 4...); generic words alone do not make a match relevant.
     parsed.required = max(1, round(REQUIRED_SHARE * (parsed.required or len(words))))
     return parsed
