@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from directory import models as m
 from directory.gazetteer import Gazetteer, Municipality
 from directory.geo import AddressQuery, Geocoder, GeoPoint, OfflineGeocoder, check_given_point
-from directory.hsds import delete_service, service_to_hsds, write_service
+from directory.hsds import service_to_hsds, services_sharing, write_service
 
 SOURCE_KEY = "x-source"
 
@@ -31,6 +31,8 @@ class UpsertResult:
     service_id: str
     outcome: str
     warnings: tuple[str, ...] = ()
+    # Other services whose documents changed through a shared organization or location.
+    also_changed: tuple[str, ...] = ()
 
 
 def get_service(session: Session, service_id: str) -> m.Service | None:
@@ -95,7 +97,10 @@ def _place_locations(
             if municipality is not None:
                 point = GeoPoint(municipality.lat, municipality.lon, "municipality")
         lat, lon = location.get("latitude"), location.get("longitude")
-        if isinstance(lat, int | float) and isinstance(lon, int | float):
+        given = isinstance(lat, int | float) and isinstance(lon, int | float)
+        if given and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            warnings.append(f"location {location['id']}: coordinates {lat}, {lon} are impossible")
+        elif given:
             centre = (municipality.lat, municipality.lon) if municipality else None
             point = check_given_point(float(lat), float(lon), centre)
             if point.precision == "suspect":
@@ -161,8 +166,8 @@ def upsert_service(
     x_source = document.pop(SOURCE_KEY, None)
     before = service_to_hsds(session, existing) if existing is not None else None
     version = existing.version if existing is not None else 0
-    warnings = write_service(session, document)
-    warnings += _place_locations(
+    changed_refs = write_service(session, document)
+    warnings = _place_locations(
         session, document, gazetteer, geocoder or OfflineGeocoder(gazetteer)
     )
     if not keep_record_source:
@@ -179,22 +184,14 @@ def upsert_service(
         outcome = "updated"
     service.version = version + 1 if outcome != "unchanged" else version
     service.content_hash = digest
-    return UpsertResult(service_id, outcome, tuple(warnings))
+    others = services_sharing(session, changed_refs) - {service_id}
+    return UpsertResult(service_id, outcome, tuple(warnings), tuple(sorted(others)))
 
 
 def content_hash(document: dict) -> str:
     """A stable hash of a document as given (key order does not matter)."""
     canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def remove_service(session: Session, service_id: str, actor: str) -> bool:
-    """Delete a service; False when there was none."""
-    if session.get(m.Service, service_id) is None:
-        return False
-    delete_service(session, service_id)
-    audit(session, actor, "delete", "service", service_id, "service deleted")
-    return True
 
 
 def audit(

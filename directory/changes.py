@@ -19,6 +19,7 @@ from directory import models as m
 from directory.catalogue import UpsertResult, audit, upsert_service
 from directory.gazetteer import Gazetteer
 from directory.hsds import service_to_hsds
+from directory.validation import service_problems
 
 EDITOR = "editor"
 SCALAR_FIELDS = (
@@ -74,7 +75,13 @@ def apply_field(document: dict, field: str, scraped: dict) -> dict:
         result[field] = scraped.get(field)
     elif field.startswith("organization."):
         key = field.split(".", 1)[1]
-        organization = result.setdefault("organization", {})
+        organization = result.get("organization")
+        if not isinstance(organization, dict) or "id" not in organization:
+            organization = copy.deepcopy(scraped.get("organization") or {})
+            if "id" not in organization:
+                raise ChangeError("the service has no organization to change")
+            result["organization"] = organization
+            result["organization_id"] = organization["id"]
         organization[key] = (scraped.get("organization") or {}).get(key)
     elif field in ("phones", "schedules"):
         result[field] = [
@@ -104,6 +111,53 @@ def apply_field(document: dict, field: str, scraped: dict) -> dict:
             if (area.get("name") or "").casefold() not in names:
                 result.setdefault("service_areas", []).append({**area, "service_id": result["id"]})
     return result
+
+
+def field_value(document: dict, field: str) -> Any:
+    """The value a reviewer sees for one reviewable field of a document."""
+    if field.startswith("organization."):
+        return (document.get("organization") or {}).get(field.split(".", 1)[1])
+    if field == "addresses":
+        return document.get("service_at_locations") or []
+    if field == "life_domains":
+        return sorted(
+            (a.get("taxonomy_term") or {}).get("code")
+            for a in document.get("attributes") or []
+            if (a.get("taxonomy_term") or {}).get("taxonomy") == "levensdomein"
+        )
+    return document.get(field)
+
+
+def protect_editor_fields(
+    session: Session, document: dict, *, source: str, source_url: str | None = None
+) -> tuple[dict, list[str]]:
+    """Keep an editor's hand-set values in an incoming document; propose the incoming ones.
+
+    Returns the document to write and one message per field kept, so an import or a trusted
+    scrape never silently reverts a correction made by phone.
+    """
+    service = session.get(m.Service, document.get("id"))
+    if service is None:
+        return document, []
+    protected = editor_fields(session, service.id) & set(REVIEWABLE_FIELDS)
+    if not protected:
+        return document, []
+    current = service_to_hsds(session, service)
+    messages = []
+    for field in sorted(protected):
+        if field_value(document, field) == field_value(current, field):
+            continue
+        propose(
+            session,
+            service_id=service.id,
+            proposals=[Proposal(field, field_value(current, field), field_value(document, field))],
+            scraped=copy.deepcopy(document),
+            source=source,
+            source_url=source_url,
+        )
+        document = apply_field(document, field, current)
+        messages.append(f"{field}: kept the value an editor set; the new value awaits review")
+    return document, messages
 
 
 def editor_fields(session: Session, service_id: str) -> set[str]:
@@ -238,15 +292,27 @@ def accept_change(
     change = _pending(session, change_id)
     scraped = change.proposal or {}
     if change.field_name == "*":
-        upsert_service(session, scraped, source=change.source, gazetteer=gazetteer)
+        document = scraped
     else:
         service = session.get(m.Service, change.record_id)
         if service is None:
             raise ChangeError(f"service {change.record_id} no longer exists")
         document = apply_field(service_to_hsds(session, service), change.field_name, scraped)
-        upsert_service(
-            session, document, source=change.source, gazetteer=gazetteer, keep_record_source=True
-        )
+    problems = service_problems(document, gazetteer.postcode_exists)
+    if problems:
+        raise ChangeError(f"change {change_id} would make the service invalid: {problems[0]}")
+    try:
+        with session.begin_nested():
+            upsert_service(
+                session,
+                document,
+                source=change.source,
+                gazetteer=gazetteer,
+                keep_record_source=change.field_name != "*",
+            )
+    except (ValueError, KeyError) as exc:
+        raise ChangeError(f"change {change_id} cannot be applied: {exc}") from exc
+    if change.field_name != "*":
         _field_provenance(
             session,
             change.record_id,

@@ -269,7 +269,6 @@ class WritePlan:
     inserts: dict[type[m.Base], list[dict]] = field(default_factory=lambda: defaultdict(list))
     updates: list[tuple[type[m.Base], dict]] = field(default_factory=list)
     replace: list[tuple[Many, str]] = field(default_factory=list)
-    moved: list[tuple[type[m.Base], str]] = field(default_factory=list)
     seen: dict[tuple[str, str], dict] = field(default_factory=dict)
 
 
@@ -290,10 +289,16 @@ def _plan(
     document: dict,
     *,
     owned: bool,
+    top: bool = False,
     link: tuple[str, str] | None = None,
+    clear: tuple[str, ...] = (),
     position: int = 0,
 ) -> str:
-    """Plan the writes for one entity and everything nested in it; return its id."""
+    """Plan the writes for one entity and everything nested in it; return its id.
+
+    Where a record is nested is the truth about its parent: ``clear`` names the more specific
+    parent columns (a phone of the service is not also a location's phone), emptied on write.
+    """
     values, extra = _split(model, document)
     entity_id = str(values["id"])
     name = ENTITY_NAMES[model]
@@ -306,6 +311,7 @@ def _plan(
     plan.seen[(name, entity_id)] = document
     if link is not None:
         values[link[0]] = link[1]
+        values.update(dict.fromkeys(clear))
     for nest in NESTS[model]:
         if isinstance(nest, Ref) and isinstance(document.get(nest.key), dict):
             ref_id = _plan(session, plan, nest.model, document[nest.key], owned=False)
@@ -319,14 +325,18 @@ def _plan(
     row = {**{f: None for f in _FIELDS[model]}, **values, "extra": extra, "position": position}
     existing = session.get(model, entity_id)
     if owned:
-        # Ids are global: a row this record lists under another parent moves here (reported).
+        # Ids are global: a row another record owns is not taken over silently.
         if existing is not None and (link is None or getattr(existing, link[0]) != link[1]):
-            plan.moved.append((model, entity_id))
+            raise RecordConflict(f"{name} id {entity_id} already belongs to another record")
         plan.inserts[model].append(row)
     elif existing is None:
         plan.inserts[model].append(row)
+    elif top:
+        plan.updates.append((model, row))  # the service itself: its document is the whole truth
     else:
-        plan.updates.append((model, row))
+        # A shared record (organization, location, term) is updated with what this document
+        # says of it, never blanked where the document is silent: other services point at it.
+        plan.updates.append((model, {**values, "extra": {**(existing.extra or {}), **extra}}))
     for nest in NESTS[model]:
         if isinstance(nest, Many) and isinstance(document.get(nest.key), list):
             if not owned and existing is not None:
@@ -334,7 +344,7 @@ def _plan(
             for index, child in enumerate(document[nest.key]):
                 _plan(
                     session, plan, nest.model, child, owned=True, link=(nest.link, entity_id),
-                    position=index,
+                    clear=nest.unless, position=index,
                 )  # fmt: skip
     return entity_id
 
@@ -357,8 +367,11 @@ def _delete(session: Session, doomed: list[tuple[type, list]]) -> None:
             session.execute(delete(model).where(model.__table__.c.id.in_(chunk)))
 
 
-def write_service(session: Session, document: dict) -> list[str]:
-    """Write one full service document, replacing what the service owned before; return warnings.
+def write_service(session: Session, document: dict) -> list[tuple[type[m.Base], str]]:
+    """Write one full service document, replacing what the service owned before.
+
+    Returns the shared records (organization, location, term) whose content changed, since
+    other services' documents show them too.
 
     The service's own lists (phones, locations...) are the document's truth; shared records it
     points at (organization, location, taxonomy term) are updated in place, never deleted.
@@ -368,28 +381,56 @@ def write_service(session: Session, document: dict) -> list[str]:
     if existing is not None:
         _delete(session, owned_subtree(session, m.Service, [service_id]))
     plan = WritePlan()
-    _plan(session, plan, m.Service, document, owned=False)
+    _plan(session, plan, m.Service, document, owned=False, top=True)
     for nest, parent_id in plan.replace:
         if nest.model is not m.Service:
             children = [row.id for row in _load_children(session, nest, [parent_id])]
             _delete(
                 session, [*owned_subtree(session, nest.model, children), (nest.model, children)]
             )
-    for model, entity_id in plan.moved:
-        _delete(session, [*owned_subtree(session, model, [entity_id]), (model, [entity_id])])
+    changed_refs: list[tuple[type[m.Base], str]] = []
     for model, row in plan.updates:
+        current = session.get(model, row["id"])
         keys = {k: v for k, v in row.items() if k != "id"}
+        if current is not None and all(getattr(current, k) == v for k, v in keys.items()):
+            continue
+        changed_refs.append((model, row["id"]))
         session.execute(update(model).where(model.__table__.c.id == row["id"]).values(**keys))
     for table in m.Base.metadata.sorted_tables:
         model = _MODEL_BY_TABLE.get(table.name)
         if model is not None and plan.inserts.get(model):
             session.execute(insert(model), plan.inserts[model])
-    if existing is not None or plan.moved:
-        session.expire_all()
-    return [
-        f"{ENTITY_NAMES[model]} {entity_id} moved here from another record"
-        for model, entity_id in plan.moved
-    ]
+    session.expire_all()
+    return changed_refs
+
+
+def services_sharing(session: Session, refs: list[tuple[type[m.Base], str]]) -> set[str]:
+    """Ids of services whose documents show one of these shared records (to refresh them)."""
+    found: set[str] = set()
+    for model, ref_id in refs:
+        if model is m.Organization:
+            found.update(
+                session.scalars(select(m.Service.id).where(m.Service.organization_id == ref_id))
+            )
+        elif model is m.Program:
+            found.update(
+                session.scalars(select(m.Service.id).where(m.Service.program_id == ref_id))
+            )
+        elif model is m.Location:
+            found.update(
+                session.scalars(
+                    select(m.ServiceAtLocation.service_id).where(
+                        m.ServiceAtLocation.location_id == ref_id
+                    )
+                )
+            )
+        elif model is m.TaxonomyTerm:
+            found.update(
+                session.scalars(
+                    select(m.Attribute.link_id).where(m.Attribute.taxonomy_term_id == ref_id)
+                )
+            )
+    return {sid for sid in found if sid is not None}
 
 
 _MODEL_BY_TABLE = {model.__tablename__: model for model in NESTS}

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from directory.catalogue import audit, upsert_service
+from directory.changes import protect_editor_fields
 from directory.gazetteer import Gazetteer
 from directory.geo import Geocoder
 from directory.tabular import PackageError, read_package
@@ -37,6 +38,7 @@ class RecordOutcome:
     service_id: str | None
     outcome: str
     reasons: tuple[str, ...] = ()
+    also_changed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -52,12 +54,14 @@ class ImportReport:
 
     @property
     def changed_ids(self) -> list[str]:
-        """Services whose index entry must be refreshed."""
-        return [
+        """Services whose index entry must be refreshed (also those sharing a changed record)."""
+        ids = [
             r.service_id
             for r in self.records
             if r.service_id and r.outcome in ("created", "updated")
         ]
+        ids += [sid for r in self.records for sid in r.also_changed]
+        return list(dict.fromkeys(ids))
 
     def summary(self) -> str:
         counts = self.counts
@@ -158,6 +162,7 @@ def import_path(
             seen.add(service_id)
             savepoint = session.begin_nested()
             try:
+                document, kept = protect_editor_fields(session, document, source=source)
                 result = upsert_service(
                     session, document, source=source, gazetteer=gazetteer, geocoder=geocoder
                 )
@@ -167,7 +172,9 @@ def import_path(
                 outcome = RecordOutcome(ref, service_id, "rejected", (reason,))
             else:
                 savepoint.commit()
-                outcome = RecordOutcome(ref, service_id, result.outcome, result.warnings)
+                outcome = RecordOutcome(
+                    ref, service_id, result.outcome, (*kept, *result.warnings), result.also_changed
+                )
         report.records.append(outcome)
         if on_record is not None:
             on_record(outcome)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import uuid
 import zipfile
 from collections import defaultdict
@@ -260,7 +261,7 @@ def _read_v1(files: _Files) -> _Store:
     for row, where in rows("services.csv", "service"):
         if "fees" in row and "fees_description" not in row:
             row["fees_description"] = row.pop("fees")
-        if row["id"] in eligibility:
+        if row.get("id") in eligibility:
             row.setdefault("eligibility_description", "; ".join(eligibility[row["id"]]))
         row.setdefault("status", "active")
         store.add("service", row, where)
@@ -289,6 +290,8 @@ def _read_v1(files: _Files) -> _Store:
         store.add("schedule", {k: v for k, v in row.items() if v is not None}, where)
     terms: dict[str, dict] = {}
     for row, where in rows("taxonomy.csv", "taxonomy"):
+        if not row.get("id"):
+            raise PackageError(f"{where}: a taxonomy term without an id")
         term = {
             "id": row["id"],
             "name": row.get("name", ""),
@@ -299,6 +302,8 @@ def _read_v1(files: _Files) -> _Store:
         terms[row["id"]] = {k: v for k, v in term.items() if v}
         store.add("taxonomy_term", terms[row["id"]], where)
     for row, where in rows("service_taxonomy.csv"):
+        if not row.get("id"):
+            raise PackageError(f"{where}: a service taxonomy link without an id")
         term_id = _legacy_id("taxonomy", row.get("taxonomy_id"))
         attribute = {
             "id": row["id"],
@@ -330,9 +335,16 @@ def read_package(path: Path) -> Iterator[TabularRecord]:
         yield TabularRecord(ref, _assemble(store, m.Service, row))
 
 
-def write_package(documents: list[dict], folder: Path) -> None:
-    """Write services as a 3.0 tabular package: one CSV per entity, the official descriptor."""
-    folder.mkdir(parents=True, exist_ok=True)
+def write_package(documents: list[dict], target: Path) -> None:
+    """Write services as a 3.0 tabular package: one CSV per entity, the official descriptor.
+
+    The package is written beside the target and swapped in whole, so a crash never leaves half
+    a package. CSV holds the HSDS fields only: extension fields (``x-source``...) and our list
+    order are in the JSON export, not here.
+    """
+    folder = target.with_name(f".{target.name}.partial")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     tables: dict[str, dict[str, dict]] = defaultdict(dict)
     for service in documents:
         for model, entity in iter_entities(service):
@@ -347,6 +359,12 @@ def write_package(documents: list[dict], folder: Path) -> None:
             for row in rows:
                 writer.writerow({k: _csv_value(row.get(k)) for k in fields})
     (folder / "datapackage.json").write_text(PACKAGE_DESCRIPTOR.read_text(encoding="utf-8"))
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    folder.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _csv_value(value: Any) -> str:

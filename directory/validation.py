@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
@@ -23,6 +24,8 @@ from directory.hsds import iter_entities
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SCHEMA_DIR = DATA_DIR / "hsds" / "schema"
 OUR_TAXONOMIES = ("levensdomein", "doelgroep")
+# Fields rendered as links: anything but http(s) is refused (the schema's "uri" format is not).
+LINK_FIELDS = ("url", "website", "uri", "logo", "schedule_link", "term_uri")
 
 # Mojibake left by a wrong decode (UTF-8 read as Latin-1), and the replacement character.
 _BROKEN_TEXT = re.compile("\ufffd|Ã[\u0080-\u00bf]|â€|Ã©|Ã«")
@@ -61,6 +64,12 @@ def taxonomy_codes() -> dict[str, frozenset[str]]:
     """The codes of our controlled vocabularies (``data/taxonomy.yaml``), per taxonomy."""
     data = yaml.safe_load((DATA_DIR / "taxonomy.yaml").read_text(encoding="utf-8"))
     return {name: frozenset(item["code"] for item in data[name]) for name in OUR_TAXONOMIES}
+
+
+def _is_web_link(value: str) -> bool:
+    """Only http(s) links may reach a page: javascript: or data: links would run in it."""
+    parts = urlsplit(value.strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def schema_problems(entity: str, document: Any) -> list[Problem]:
@@ -106,6 +115,15 @@ def catalogue_problems(document: dict, postcode_exists: Any = None) -> list[Prob
     for path, text in _walk_strings(document):
         if _BROKEN_TEXT.search(text):
             problems.append(Problem(path, "text has broken characters (wrong encoding?)"))
+    for model, entity in iter_entities(document):
+        for key in LINK_FIELDS:
+            value = entity.get(key)
+            if isinstance(value, str) and value.strip() and not _is_web_link(value):
+                problems.append(
+                    Problem(
+                        f"{model.__tablename__}/{key}", f"{value[:60]!r} is not an http(s) link"
+                    )
+                )
     low, high = document.get("minimum_age"), document.get("maximum_age")
     if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
         problems.append(Problem("minimum_age", f"minimum_age {low} is above maximum_age {high}"))

@@ -194,6 +194,8 @@ def _number(raw: Any) -> float | None:
             raw = float(raw.strip().replace(",", "."))
         except ValueError:
             return None
+    if isinstance(raw, int) and not -(10**15) < raw < 10**15:
+        raw = math.inf  # a number too large for a float is refused like infinity
     if isinstance(raw, int | float) and math.isfinite(raw):
         return raw
     return None

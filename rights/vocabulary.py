@@ -97,6 +97,19 @@ def read_yaml(path: Path, problems: Problems, name: str | None = None) -> Any:
     return None
 
 
+def read_mapping(path: Path, problems: Problems) -> dict[str, Any]:
+    """A YAML file whose top level must be a mapping; anything else is reported, not raised."""
+    data = read_yaml(path, problems)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.add(
+            path.name, None, "-", f"expected a mapping at the top, not {type(data).__name__}"
+        )
+        return {}
+    return data
+
+
 def parse_iso_date(value: Any) -> date | None:
     """A date from YAML (already a date) or a 'YYYY-MM-DD' string; None when malformed."""
     if isinstance(value, date):
@@ -112,7 +125,7 @@ def parse_iso_date(value: Any) -> date | None:
 def load_facts(
     path: Path, vocabulary: Mapping[str, str], entries: Mapping[str, Any], problems: Problems
 ) -> dict[str, Fact]:
-    raw_facts = read_yaml(path, problems) or {}
+    raw_facts = read_mapping(path, problems)
     facts: dict[str, Fact] = {}
     for fact_id, raw in raw_facts.items():
 
@@ -196,7 +209,7 @@ def _fact_options(
 
 
 def load_parameters(path: Path, problems: Problems) -> dict[str, Parameter]:
-    raw_parameters = read_yaml(path, problems) or {}
+    raw_parameters = read_mapping(path, problems)
     parameters: dict[str, Parameter] = {}
     for parameter_id, raw in raw_parameters.items():
 
@@ -269,7 +282,7 @@ def _parameter_value(
 
 
 def load_offices(path: Path, problems: Problems) -> dict[str, OfficeKind]:
-    raw_offices = read_yaml(path, problems) or {}
+    raw_offices = read_mapping(path, problems)
     offices = {}
     for code, raw in raw_offices.items():
         if not isinstance(raw, dict) or not raw.get("label_nl"):

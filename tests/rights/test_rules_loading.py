@@ -264,3 +264,13 @@ def test_figure_caption_says_date_and_doubt(
 
 def test_figure_value_in_dutch_notation() -> None:
     assert _figure(value=27011.0, unit="EUR/jaar").value_nl() == "27.011,00 EUR/jaar"
+
+
+@pytest.mark.parametrize("name", ["facts.yaml", "parameters.yaml", "offices.yaml"])
+def test_a_file_that_is_not_a_mapping_is_refused_with_a_message(
+    rules_copy: Path, name: str
+) -> None:
+    (rules_copy / name).write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(RuleFileError) as caught:
+        load_rulebook(rules_copy)
+    assert f"{name}" in str(caught.value) and "expected a mapping" in str(caught.value)

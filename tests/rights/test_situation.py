@@ -149,3 +149,10 @@ def test_as_json_round_trips(book: RuleBook) -> None:
     }
     situation = Situation.from_json(data, book)
     assert Situation.from_json(situation.as_json(), book) == situation
+
+
+def test_a_number_too_large_for_a_float_is_a_clear_error() -> None:
+    from rights import Situation, SituationError
+
+    with pytest.raises(SituationError):
+        Situation.from_json({"age": 10**400})
