@@ -35,7 +35,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN")
+            # Writers take the write lock up front (BEGIN IMMEDIATE): a deferred transaction that
+            # read first and writes later fails at once when another writer committed meanwhile.
+            mode = connection.get_execution_options().get("sqlite_begin", "")
+            connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
     return engine
 
@@ -43,6 +46,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory whose objects stay readable after commit (views render after commit)."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def make_writer_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for write units (an import, a scraped page, a review decision).
+
+    On SQLite they begin with the write lock taken, so concurrent writers wait their turn
+    (busy_timeout) instead of failing halfway; on PostgreSQL they are ordinary sessions.
+    """
+    return sessionmaker(engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False)
 
 
 def alembic_config(url: str) -> Config:
