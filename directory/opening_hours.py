@@ -471,3 +471,27 @@ def week_keys(schedules: Iterable[Schedule] | None, on: date | None = None) -> l
         f"{DAY_CODES[d]}{_hhmm(o).replace(':', '')}-{_hhmm(c).replace(':', '')}"
         for d, o, c in sorted(keys)
     ]
+
+
+def service_schedules(document: Mapping[str, object]) -> list[dict]:
+    """The schedules that say when a service is open, from an HSDS 3.0 full service dict.
+
+    Its own schedules plus those of its service_at_locations (the service at that place); a
+    location's own schedules (the building's hours) only when neither the service nor any of its
+    links publishes hours. The one definition shared by the search filter and the result labels.
+    """
+    own = _dicts(document.get("schedules"))
+    links = _dicts(document.get("service_at_locations"))
+    linked = [s for link in links for s in _dicts(link.get("schedules"))]
+    if own or linked:
+        return own + linked
+    return [s for link in links for s in _dicts(_location(link).get("schedules"))]
+
+
+def _dicts(value: object) -> list[dict]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _location(link: Mapping[str, object]) -> Mapping[str, object]:
+    location = link.get("location")
+    return location if isinstance(location, dict) else {}

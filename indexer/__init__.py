@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexer.engine import SearchIndex, request_params
+from indexer.engine import SearchIndex
 from indexer.model import (
     FacetValue,
     Location,
@@ -11,6 +11,7 @@ from indexer.model import (
     SearchRequest,
     SearchResults,
 )
+from indexer.plan import request_params
 
 __all__ = [
     "FacetValue",

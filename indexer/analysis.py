@@ -8,29 +8,44 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from whoosh.analysis import (
-    CharsetFilter,
-    Filter,
-    LowercaseFilter,
-    RegexTokenizer,
-    Token,
+from whoosh.analysis import Filter, RegexTokenizer, Token
+
+from indexer.vocabulary import (
+    TOKEN_RE,
+    analyse_word,
+    compound_parts,
+    fold_token,
+    lemma,
+    stopwords,
 )
-from whoosh.support.charset import accent_map
-
-from indexer.vocabulary import analyse_word, compound_parts, lemma, stopwords
 
 
-class DutchTermFilter(Filter):
-    """Stop words out, each word as its stem, plus the stems of its compound parts (same position).
-
-    Holds no data itself (indexer.vocabulary loads the lexicon), so the pickled schema stays small.
-    """
+class _StatelessFilter(Filter):
+    """Filters without settings compare equal by type (Whoosh compares schemas on open)."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
 
     def __hash__(self) -> int:
         return hash(type(self))
+
+
+class FoldFilter(_StatelessFilter):
+    """Each word folded exactly as queries are (indexer.vocabulary.fold_token: NFKC, lowercase,
+    accents and ligatures out), so 'ﬁnanciële' in a text is found by 'financiële' and back."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            for word in fold_token(token.text):
+                token.text = word
+                yield token
+
+
+class DutchTermFilter(_StatelessFilter):
+    """Stop words out, each word as its stem, plus the stems of its compound parts (same position).
+
+    Holds no data itself (indexer.vocabulary loads the lexicon), so the pickled schema stays small.
+    """
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         stops = stopwords()
@@ -51,7 +66,5 @@ class DutchTermFilter(Filter):
 
 
 def dutch_analyzer():
-    """Analyzer of the searchable text fields (house style 8 chain, with our Dutch term filter)."""
-    return (
-        RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map) | DutchTermFilter()
-    )
+    """Analyzer of the searchable text fields: the query builder's tokens, folds and terms."""
+    return RegexTokenizer(TOKEN_RE.pattern) | FoldFilter() | DutchTermFilter()

@@ -14,7 +14,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, SchemaClas
 
 from directory.gazetteer import Gazetteer, Municipality
 from indexer.analysis import dutch_analyzer
-from indexer.vocabulary import TOKEN_RE, fold, stopwords
+from indexer.vocabulary import fold, stopwords, text_words
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +120,8 @@ def _locations(service: dict, gazetteer: Gazetteer) -> list[tuple[Place, Municip
 def spelling_words(document: dict) -> set[str]:
     """Distinct surface words (folded) of a document that typo correction may propose."""
     stops = stopwords()
-    text = fold(document["name"] + "\n" + document["body"])
-    return {w for w in TOKEN_RE.findall(text) if len(w) >= 4 and w.isalpha()} - stops
+    words = text_words(document["name"] + "\n" + document["body"])
+    return {w for w in words if len(w) >= 4 and w.isalpha()} - stops
 
 
 def _is_free(service: dict) -> bool | None:

@@ -5,6 +5,7 @@ Frozen dataclasses only; nothing here knows Whoosh.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from directory.gazetteer import Municipality
@@ -14,7 +15,14 @@ MAX_PER_PAGE = 100
 
 
 class SearchInputError(ValueError):
-    """A request the search cannot honour (unknown town or code); str() is Dutch, for users."""
+    """A request the search cannot honour (unknown town or code); str() is Dutch, for users.
+
+    `suggestions`: for an unknown town, the towns the user may have meant (links on a page).
+    """
+
+    def __init__(self, message: str, suggestions: Sequence[Municipality] = ()) -> None:
+        super().__init__(message)
+        self.suggestions = tuple(suggestions)
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,9 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class SearchResults:
-    """A page of hits plus facets; `municipality` is the town searched (picked or read from q)."""
+    """A page of hits plus facets; `municipality` is the town searched (picked or read from q),
+    `request` the request as searched (town resolved and taken out of q, codes normalised): the
+    parameters of links that keep this search."""
 
     total: int
     page: int
@@ -88,3 +98,4 @@ class SearchResults:
     suggestion: str | None
     municipality: Municipality | None
     messages: list[str] = field(default_factory=list)
+    request: SearchRequest | None = None

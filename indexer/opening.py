@@ -10,10 +10,11 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from directory.opening_hours import DAY_CODES, is_public_holiday, week_keys
+from directory.opening_hours import DAY_CODES, is_public_holiday, service_schedules, week_keys
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 _CLOCK = re.compile(r"^\s*(\d{1,2})[:.](\d{2})")
+_ORDINAL = re.compile(r"\d")  # "1TU", "-1FR": a monthly day the index cannot place
 
 
 def _hhmm(value: object) -> str | None:
@@ -38,9 +39,24 @@ def _one_day_keys(schedules: list[dict]) -> list[str]:
     return keys
 
 
+def _every_week(schedule: dict) -> dict:
+    """A MONTHLY schedule on plain weekdays ("TU", no ordinal, every month) is open on every such
+    day, as directory.opening_hours reads it for the labels; week_keys takes WEEKLY ones only."""
+    monthly = str(schedule.get("freq") or "").upper() == "MONTHLY"
+    plain_days = schedule.get("byday") and not _ORDINAL.search(str(schedule["byday"]))
+    every_month = str(schedule.get("interval") or "1").strip() in ("1", "1.0")
+    if monthly and plain_days and every_month and not schedule.get("bymonthday"):
+        return schedule | {"freq": "WEEKLY"}
+    return schedule
+
+
 def keys_for(service: dict) -> list[str] | None:
-    """Opening-hours keys of a service, or None when it publishes no usable hours."""
-    schedules = [s for s in service.get("schedules") or [] if isinstance(s, dict)]
+    """Opening-hours keys of a service, or None when it publishes no usable hours.
+
+    The schedules are those the result labels use (directory.opening_hours.service_schedules):
+    the service's own and those of its service_at_locations.
+    """
+    schedules = [_every_week(s) for s in service_schedules(service)]
     keys = week_keys(schedules) + _one_day_keys(schedules)
     return keys or None
 

@@ -13,7 +13,6 @@ from typing import Protocol
 from whoosh import query as wq
 
 from indexer.vocabulary import (
-    TOKEN_RE,
     Expansion,
     analyse_word,
     expansions,
@@ -22,6 +21,7 @@ from indexer.vocabulary import (
     max_phrase_len,
     split_compound,
     stopwords,
+    text_words,
     weak_words,
 )
 
@@ -73,7 +73,7 @@ class ParsedQuery:
 def query_words(text: str) -> list[str]:
     """The meaningful folded words of a query, in order (stop words dropped, length capped)."""
     stops = stopwords()
-    words = [w[:MAX_WORD_LEN] for w in TOKEN_RE.findall(fold(text)) if w not in stops]
+    words = [w[:MAX_WORD_LEN] for w in text_words(text) if w not in stops]
     return [w for w in words if len(w) >= 2 or w.isdigit()][:MAX_WORDS]
 
 

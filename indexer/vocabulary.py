@@ -28,12 +28,47 @@ NOT_MODIFIERS = frozenset({"ver", "ont", "her", "mee", "toe", "mis", "weg", "vol
 LINKS = ("s", "en", "e", "er")
 
 
+# Letters that Unicode does not decompose into a base letter plus an accent.
+_PLAIN_LETTERS = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+        "ø": "o",
+        "ł": "l",
+        "ŀ": "l",
+        "đ": "d",
+        "ð": "d",
+        "ħ": "h",
+        "ı": "i",
+    }
+)
+
+
 def fold(text: str) -> str:
-    """Lowercase and strip accents: 'Financiën' -> 'financien', 'crèche' -> 'creche'."""
+    """Lowercase, ligatures and accents out: 'Financiën' -> 'financien', 'ﬁ' -> 'fi', 'ß' -> 'ss'.
+
+    NFKC first (compatibility forms such as 'ﬁ' and 'ĳ' become plain letters), then lowercase,
+    then accents stripped (NFKD) and the few letters without a decomposition mapped.
+    """
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    text = unicodedata.normalize("NFKC", text).lower().translate(_PLAIN_LETTERS)
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold_token(token: str) -> list[str]:
+    """The folded word(s) of one token: usually one; folding may split it ('½' -> '1', '2')."""
+    if token.isascii():
+        return [token.lower()]
+    return TOKEN_RE.findall(fold(token))
+
+
+def text_words(text: str) -> list[str]:
+    """Folded words of a text, as the index analyzer and the query builder both read them."""
+    return [word for token in TOKEN_RE.findall(text) for word in fold_token(token)]
 
 
 @cache
@@ -215,7 +250,7 @@ def analyse_word(word: str) -> str:
 
 def word_terms(text: str) -> list[str]:
     """Terms (stems) of a phrase, stop words dropped: 'bemiddeling bij schulden' -> [...]."""
-    return [analyse_word(w) for w in TOKEN_RE.findall(fold(text)) if w not in stopwords()]
+    return [analyse_word(w) for w in text_words(text) if w not in stopwords()]
 
 
 @dataclass(frozen=True)
@@ -264,7 +299,7 @@ def known_words() -> frozenset[str]:
         phrases += [source, *targets]
     for domain in taxonomy()["levensdomein"]:
         phrases += [*domain.get("lay_terms", []), domain["label"]]
-    words = {w for p in phrases for w in TOKEN_RE.findall(fold(p)) if len(w) >= 4}
+    words = {w for p in phrases for w in text_words(p) if len(w) >= 4}
     return frozenset(w for w in words if w.isalpha()) - stopwords()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from indexer import SearchIndex
+from tests.conftest import STARTER_CATALOGUE
 
 # Real coordinates of a few West-Flemish towns (the gazetteer resolves their names).
 POINTS = {
@@ -196,5 +198,22 @@ def fresh(tmp_path: Path) -> Iterator[SearchIndex]:
     """A writable index of the small catalogue, per test."""
     index = SearchIndex.open_or_create(tmp_path / "index")
     index.rebuild(CATALOGUE)
+    yield index
+    index.close()
+
+
+@pytest.fixture(scope="session")
+def starter_services() -> list[dict]:
+    """The bundled starter catalogue (data/catalogue/catalogue.hsds.json), 186 services."""
+    return json.loads(STARTER_CATALOGUE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def starter(
+    tmp_path_factory: pytest.TempPathFactory, starter_services: list[dict]
+) -> Iterator[SearchIndex]:
+    """The starter catalogue indexed once per session (read-only tests)."""
+    index = SearchIndex.open_or_create(tmp_path_factory.mktemp("starter"))
+    index.rebuild(starter_services)
     yield index
     index.close()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer import SearchIndex, SearchRequest
+from tests.indexer.conftest import service
 
 NASTY = [
     "",
@@ -35,9 +38,33 @@ NASTY = [
 
 @pytest.mark.parametrize("text", NASTY)
 def test_known_nasty_queries_do_not_raise(built: SearchIndex, text: str) -> None:
-    results = built.search(SearchRequest(q=text))
-    assert results.total >= 0
-    assert all("<script>" not in hit.snippet for hit in results.hits)
+    results = built.search(SearchRequest(q=text, per_page=5))
+    assert results.total <= built.doc_count()
+    assert len(results.hits) == min(results.total, 5)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    """An index whose texts carry markup, as a scraped or imported description may."""
+    index = SearchIndex.open_or_create(tmp_path_factory.mktemp("hostile"))
+    index.rebuild(
+        [
+            service(
+                "Schuldhulp met opmaak",
+                'Hulp bij <script>alert("schulden")</script> en <b onclick="x()">budget</b>.',
+            )
+        ]
+    )
+    yield index
+    index.close()
+
+
+@pytest.mark.parametrize("text", ["schulden", "script", "<script>alert(1)</script>", "budget"])
+def test_markup_in_a_description_is_escaped_in_the_snippet(hostile: SearchIndex, text: str) -> None:
+    [hit] = hostile.search(SearchRequest(q=text)).hits
+    assert "<mark>" in hit.snippet and "&lt;script&gt;" in hit.snippet
+    unmarked = hit.snippet.replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in unmarked and ">" not in unmarked  # <mark> is the only markup
 
 
 def test_only_stop_words_lists_everything_with_a_message(built: SearchIndex) -> None:

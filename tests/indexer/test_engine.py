@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from indexer import SearchIndex, SearchInputError, SearchRequest
-from indexer.engine import snippet
+from indexer.snippet import snippet
 from tests.indexer.conftest import CATALOGUE, WEEKDAYS, by_name, service
 
 ROESELARE, IZEGEM, TIELT = "36015", "36008", "37022"
@@ -258,7 +258,15 @@ def test_facets_count_the_result_set_and_toggle(built: SearchIndex) -> None:
     towns = {f.value: f for f in results.facets["municipality"]}
     assert towns[IZEGEM].selected and towns[IZEGEM].label == "Izegem"
     assert "municipality" not in parse_qs(towns[IZEGEM].toggle_url.lstrip("?"))
-    assert set(results.facets) == {"domain", "municipality", "target_group", "organization"}
+    assert set(results.facets) == {
+        "domain",
+        "municipality",
+        "target_group",
+        "organization",
+        "language",
+        "free",
+        "open_now",
+    }
     orgs = {f.label for f in results.facets["organization"]}
     assert "OCMW Izegem" in orgs
 
@@ -320,3 +328,116 @@ def test_snippet_is_html_safe_and_marks_matches(text: str, terms: set[str], expe
 
 def test_unmatched_query_words_do_not_break_the_search(built: SearchIndex) -> None:
     assert names(built, q="nachtopvang xyzzyqwv")[0] == "Nachtopvang De Haven"
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("Hulp bij ﬁnanciële problemen.", "financiële"),  # ligature in the text
+        ("Hulp bij financiële problemen.", "ﬁnanciële"),  # ligature in the query
+        ("Begeleiding voor IJzer en Ĳzer.", "ijzer"),
+        ("Beratung in der Straße.", "strasse"),
+        ("Beratung in der Strasse.", "straße"),
+        ("Rådgivning på dansk og Søren.", "soren"),
+        ("Pomoc w Łódź.", "lodz"),
+    ],
+)
+def test_text_and_query_fold_alike(fresh: SearchIndex, text: str, query: str) -> None:
+    fresh.upsert([service("Vouwtest", text, city=None)])
+    assert names(fresh, q=query) == ["Vouwtest"]
+
+
+TUESDAY_MORNING = datetime(2026, 3, 10, 10, 0)
+
+
+@pytest.mark.parametrize(
+    "request_args",
+    [{}, {"q": "schulden"}, {"municipality": "Izegem"}, {"domains": ("wonen", "financien")}],
+)
+def test_language_free_and_open_now_facets_count_what_the_filter_returns(
+    built: SearchIndex, request_args: dict
+) -> None:
+    results = built.search(SearchRequest(**request_args), now=TUESDAY_MORNING)
+
+    def total(**narrowed: object) -> int:
+        request = SearchRequest(**request_args, **narrowed)  # type: ignore[arg-type]
+        return built.search(request, now=TUESDAY_MORNING).total
+
+    languages = {f.value: f.count for f in results.facets["language"]}
+    assert languages and all(count == total(language=code) for code, count in languages.items())
+    [free] = results.facets["free"]
+    assert (free.value, free.label, free.count) == ("1", "Gratis", total(free=True))
+    assert parse_qs(free.toggle_url.lstrip("?"))["free"] == ["1"]
+    [open_now] = results.facets["open_now"]
+    assert open_now.count == total(open_now=True) and not open_now.selected
+
+
+def test_a_selected_flag_counts_the_result_set_and_toggles_off(built: SearchIndex) -> None:
+    results = built.search(SearchRequest(free=False, open_now=True), now=TUESDAY_MORNING)
+    [free], [open_now] = results.facets["free"], results.facets["open_now"]
+    assert (free.value, free.label, free.selected) == ("0", "Niet gratis", True)
+    assert free.count == open_now.count == results.total
+    assert "free" not in parse_qs(free.toggle_url.lstrip("?"))
+    assert parse_qs(open_now.toggle_url.lstrip("?")) == {"free": ["0"]}
+
+
+MANY_LANGUAGES = ("ar", "bg", "de", "en", "es", "fr", "it", "nl", "pl", "ro", "uk")
+
+
+@pytest.mark.parametrize(("language", "expected"), [("uk", 1), ("ti", 0)])
+def test_the_selected_language_is_always_a_facet_value(
+    fresh: SearchIndex, language: str, expected: int
+) -> None:
+    fresh.upsert([service("Onthaal nieuwkomers", "Budget en papieren.", languages=MANY_LANGUAGES)])
+    results = fresh.search(SearchRequest(q="budget", language=language))
+    assert results.total == expected
+    chosen = [f for f in results.facets["language"] if f.selected]
+    assert [(f.value, f.count) for f in chosen] == [(language, expected)]
+    assert parse_qs(chosen[0].toggle_url.lstrip("?")) == {"q": ["budget"]}
+
+
+def test_language_facet_is_empty_when_the_index_knows_one_language(tmp_path: Path) -> None:
+    index = SearchIndex.open_or_create(tmp_path / "ix")
+    index.rebuild([by_name("Schuldhulpverlening Roeselare"), by_name("Sociale dienst Izegem")])
+    assert index.search(SearchRequest()).facets["language"] == []
+    index.close()
+
+
+@pytest.mark.parametrize(
+    ("request_args", "town"),
+    [
+        ({"radius_km": 5, "municipality": "Izegem"}, "Izegem"),
+        ({"radius_km": 5, "q": "schulden izegem"}, "Izegem"),
+        ({"radius_km": 5, "near": (50.9150, 3.2136)}, None),
+    ],
+)
+def test_a_radius_needs_a_point_or_a_town(
+    built: SearchIndex, request_args: dict, town: str | None
+) -> None:
+    results = built.search(SearchRequest(per_page=50, **request_args))
+    assert (results.municipality.name_nl if results.municipality else None) == town
+    assert results.total and all(
+        hit.distance_km is not None and hit.distance_km <= 5 for hit in results.hits
+    )
+    with pytest.raises(SearchInputError, match="De straal vraagt een punt"):
+        built.search(SearchRequest(radius_km=5, q="schulden"))
+
+
+@pytest.mark.parametrize("municipality", ["36015", "8800", "roeselare", "Rumbeke"])
+def test_any_form_of_the_town_resolves(built: SearchIndex, municipality: str) -> None:
+    results = built.search(SearchRequest(q="schulden", municipality=municipality))
+    assert results.municipality is not None and results.municipality.nis == ROESELARE
+    assert results.request is not None and results.request.municipality == "Roeselare"
+
+
+def test_results_carry_the_request_as_searched(built: SearchIndex) -> None:
+    results = built.search(SearchRequest(q="  nachtopvang   izegem ", domains=(" Wonen ",)))
+    assert results.request == SearchRequest(
+        q="nachtopvang", municipality="Izegem", domains=("wonen",)
+    )
+
+
+def test_an_unknown_town_comes_with_suggestions(built: SearchIndex) -> None:
+    with pytest.raises(SearchInputError) as caught:
+        built.search(SearchRequest(municipality="Roeslare"))
+    assert "Roeselare" in [town.name_nl for town in caught.value.suggestions]

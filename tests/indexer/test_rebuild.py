@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from indexer import SearchIndex, SearchRequest
-from indexer.engine import LOCK, POINTER
+from indexer.storage import LOCK, POINTER
 from tests.indexer.conftest import CATALOGUE, service
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from indexer import SearchIndex, SearchRequest
-from tests.conftest import STARTER_CATALOGUE
-
-
-@pytest.fixture(scope="module")
-def starter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
-    index = SearchIndex.open_or_create(Path(tmp_path_factory.mktemp("starter")))
-    index.rebuild(json.loads(STARTER_CATALOGUE.read_text(encoding="utf-8")))
-    yield index
-    index.close()
 
 
 def test_the_towns_ocmw_outranks_a_debt_service_that_does_not_serve_the_town(

@@ -23,6 +23,12 @@ from indexer.vocabulary import (
         ("Crèche", "creche"),
         ("ÉÉN", "een"),
         ("Oekraïense", "oekraiense"),
+        ("ﬁnanciële", "financiele"),  # ligature
+        ("Ĳzer", "ijzer"),
+        ("Straße", "strasse"),
+        ("Søren", "soren"),
+        ("Łódź", "lodz"),
+        ("Æsop", "aesop"),
     ],
 )
 def test_fold(text: str, folded: str) -> None:

@@ -9,29 +9,28 @@ import time
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, union_all
+from sqlalchemy import cast, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
 from directory import models as m
 from directory.hsds import hsds_fields
-from directory.opening_hours import opening_state_label
+from directory.opening_hours import opening_state_label, service_schedules
 
-LANGUAGE_TTL_SECONDS = 60.0
 SCHEDULE_TTL_SECONDS = 60.0
 MAX_CACHED_SERVICES = 50_000
-_LANGUAGES: dict[str, tuple[float, frozenset[str]]] = {}
 _SCHEDULES: dict[str, dict[str, tuple[float, list[dict[str, Any]]]]] = {}
 _LABELS: dict[str, tuple[datetime, dict[str, str | None]]] = {}
 
 
 def schedules_by_service(session: Session, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """HSDS schedule dicts of these services, their own and those of their locations' links.
+    """HSDS schedule dicts of these services: those that say when each is open (their own and
+    their service_at_locations', see directory.opening_hours.service_schedules).
 
     Every result page needs them for 'nu open / opent om 13u'; they change only on import, so
     each process keeps them for a minute (SCHEDULE_TTL_SECONDS).
     """
     now = time.monotonic()
-    cache = _SCHEDULES.setdefault(str(session.get_bind().url), {})
+    cache = _SCHEDULES.setdefault(str(session.get_bind().engine.url), {})
     found = {i: cache[i][1] for i in ids if i in cache and cache[i][0] > now}
     missing = [i for i in dict.fromkeys(ids) if i not in found]
     if missing:
@@ -51,7 +50,7 @@ def opening_labels(session: Session, ids: list[str], now: datetime) -> dict[str,
     A label holds for the minute it was made in; each process remembers it for that minute.
     """
     minute = now.replace(second=0, microsecond=0)
-    database = str(session.get_bind().url)
+    database = str(session.get_bind().engine.url)
     memo = _LABELS.get(database)
     if memo is None or memo[0] != minute:
         memo = _LABELS[database] = (minute, {})
@@ -67,40 +66,50 @@ def opening_labels(session: Session, ids: list[str], now: datetime) -> dict[str,
 
 
 def _load_schedules(session: Session, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """One Core query of two indexed halves (an OR across the join would scan the table)."""
+    """The schedules directory.opening_hours.service_schedules picks, as the search index does.
+
+    One Core query of three indexed halves (an OR across the joins would scan the table) places
+    each schedule where the HSDS export puts it: the service's own, its service_at_locations',
+    its locations'; the indexer's function then chooses among them.
+    """
     schedule, link = m.Schedule.__table__, m.ServiceAtLocation.__table__
     names = hsds_fields(m.Schedule)
     columns = [schedule.c[n] for n in names]
-    own = select(schedule.c.service_id.label("owner"), *columns).where(
-        schedule.c.service_id.in_(ids)
+    no_link = cast(null(), link.c.id.type).label("link")
+    level = literal_column("'own'").label("level")
+    own = select(schedule.c.service_id.label("owner"), no_link, level).where(
+        schedule.c.service_id.in_(ids),
+        schedule.c.service_at_location_id.is_(None),
+        schedule.c.location_id.is_(None),
     )
     linked = (
-        select(link.c.service_id.label("owner"), *columns)
+        select(link.c.service_id, link.c.id, literal_column("'link'"))
         .join(link, link.c.id == schedule.c.service_at_location_id)
-        .where(link.c.service_id.in_(ids), schedule.c.service_id.is_(None))
+        .where(link.c.service_id.in_(ids))
     )
-    found: dict[str, list[dict[str, Any]]] = {}
-    for row in session.execute(union_all(own, linked)):
+    located = (
+        select(link.c.service_id, link.c.id, literal_column("'location'"))
+        .join(link, link.c.location_id == schedule.c.location_id)
+        .where(link.c.service_id.in_(ids), schedule.c.service_at_location_id.is_(None))
+    )
+    query = union_all(*(part.add_columns(*columns) for part in (own, linked, located)))
+    documents: dict[str, dict[str, Any]] = {}
+    places: dict[str, dict[str, Any]] = {}
+    for row in session.execute(query):
         values = row._mapping
-        found.setdefault(values["owner"], []).append({n: values[n] for n in names})
-    return found
-
-
-def language_codes(session: Session) -> frozenset[str]:
-    """Language codes the catalogue mentions, re-read at most once a minute per process.
-
-    Every search shows a language facet built from these; the set only changes on import.
-    """
-    now = time.monotonic()
-    key = str(session.get_bind().url)
-    cached = _LANGUAGES.get(key)
-    if cached is None or cached[0] < now:
-        rows = session.execute(
-            select(m.Language.code).where(m.Language.code.is_not(None)).distinct()
+        document = documents.setdefault(
+            values["owner"], {"schedules": [], "service_at_locations": []}
         )
-        cached = (now + LANGUAGE_TTL_SECONDS, frozenset(str(c).lower() for (c,) in rows))
-        _LANGUAGES[key] = cached
-    return cached[1]
+        entry = {n: values[n] for n in names}
+        if values["level"] == "own":
+            document["schedules"].append(entry)
+            continue
+        if values["link"] not in places:
+            places[values["link"]] = {"schedules": [], "location": {"schedules": []}}
+            document["service_at_locations"].append(places[values["link"]])
+        place = places[values["link"]]
+        (place if values["level"] == "link" else place["location"])["schedules"].append(entry)
+    return {owner: service_schedules(document) for owner, document in documents.items()}
 
 
 def phones_by_service(session: Session, ids: list[str]) -> dict[str, list[dict[str, Any]]]:

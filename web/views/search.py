@@ -16,7 +16,7 @@ from urllib.parse import quote, quote_plus
 from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from directory.gazetteer import Gazetteer, Municipality, UnknownMunicipality, municipality_outline
+from directory.gazetteer import Gazetteer, Municipality, municipality_outline
 from directory.reference import domain_labels, target_group_labels
 from indexer import FacetValue, SearchHit, SearchInputError, SearchRequest, request_params
 from web.maps import MapHtml, MapPoint, render_map
@@ -24,13 +24,12 @@ from web.params import ParamError, carried_fields, parse_search_args
 from web.state import get_session, get_state
 from web.views import clock
 from web.views.formatting import km, language_name
-from web.views.lookups import language_codes, opening_labels
+from web.views.lookups import opening_labels
 from web.views.pages import municipality_names
 
 bp = Blueprint("search", __name__)
 
 PAGE_WINDOW = 2  # page links shown either side of the current page
-MAX_LANGUAGE_COUNTS = 8  # each language count costs one search
 FORM_FIELDS = ("q", "municipality", "age", "page")
 MAX_TOWNS_SHOWN = 3
 MIN_DISTANCE_KM = 0.1
@@ -172,27 +171,6 @@ def _error(ctx: SearchContext, message: str, links: list[tuple[str, str]] | None
     ctx.error_links = links or []
 
 
-def _locate(
-    req: SearchRequest, gazetteer: Gazetteer
-) -> tuple[SearchRequest, Municipality | None, list[str]]:
-    """The town: picked (any form), or named in the query ('budget izegem'); raises if unknown.
-
-    Done here rather than left to the search so the page's links carry the effective request.
-    """
-    if req.municipality:
-        town = gazetteer.resolve(req.municipality)
-        return replace(req, municipality=town.name_nl), town, []
-    if req.q:
-        town, rest = gazetteer.find_in_text(req.q)
-        if town is not None:
-            return (
-                replace(req, q=rest, municipality=town.name_nl),
-                town,
-                [f"Gezocht in {town.name_nl}."],
-            )
-    return req, None, []
-
-
 def query_url_builder(path: str) -> UrlBuilder:
     """path?params (lists repeat the key). A search builds a hundred facet links: url_for
     costs about 70 µs each, which is most of an API request's time."""
@@ -230,27 +208,25 @@ def build_search_context(args: Mapping[str, Any], *, endpoint: str) -> SearchCon
 
     ctx = SearchContext(form=_raw_form(args))
     try:
-        req = parse_search_args(args, per_page_default=config["PER_PAGE"])
+        asked = parse_search_args(args, per_page_default=config["PER_PAGE"])
     except ParamError as exc:
         _error(ctx, str(exc))
         return ctx
-    try:
-        req, town, messages = _locate(req, state.gazetteer)
-    except UnknownMunicipality as exc:
-        params = request_params(replace(req, municipality=None, page=1))
-        links = [(s.name_nl, url({**params, "municipality": s.name_nl})) for s in exc.suggestions]
-        _error(ctx, str(exc), links)
-        return ctx
     now = clock.now()
     try:
-        results = state.index.search(req, now=now, url_for_params=url)
+        results = state.index.search(asked, now=now, url_for_params=url)
     except SearchInputError as exc:
-        _error(ctx, str(exc))
+        # An unknown town comes with the towns the user may have meant, as links.
+        params = request_params(replace(asked, municipality=None, page=1))
+        links = [(t.name_nl, url({**params, "municipality": t.name_nl})) for t in exc.suggestions]
+        _error(ctx, str(exc), links)
         return ctx
+    req = results.request or asked
+    town = results.municipality
     params = request_params(req)
     ctx.request, ctx.town, ctx.params = req, town, params
     ctx.total, ctx.page, ctx.per_page = results.total, results.page, results.per_page
-    ctx.messages = messages + [m for m in results.messages if m not in messages]
+    ctx.messages = list(results.messages)
     ctx.form = {
         "q": req.q,
         "municipality": town.name_nl if town else "",
@@ -258,12 +234,9 @@ def build_search_context(args: Mapping[str, Any], *, endpoint: str) -> SearchCon
     }
     ctx.hidden = carried_fields(params, FORM_FIELDS)
     ctx.facets = dict(results.facets)
-    ctx.facets.update(_flag_facets(req, results.total, params, url))
-    languages = _language_facet(req, results.total, params, url)
-    if languages:
-        ctx.facets["language"] = languages
+    ctx.facets["language"] = _language_labels(ctx.facets.get("language", []))
     ctx.domain_tiles = _domain_tiles(req, ctx.facets.get("domain", []), params, url)
-    ctx.active = _active_filters(req, ctx.facets, params, url)
+    ctx.active = _active_filters(req, town, ctx.facets, params, url)
     if results.suggestion:
         ctx.suggestion = results.suggestion
         ctx.suggestion_url = url({**_without(params, "page"), "q": results.suggestion})
@@ -278,61 +251,10 @@ def _without(params: Mapping[str, Any], *names: str) -> dict[str, Any]:
     return {k: v for k, v in params.items() if k not in names}
 
 
-def _count(req: SearchRequest, **changes: Any) -> int:
-    """How many results the same search has with one more filter (one cheap extra search)."""
-    narrowed = replace(req, page=1, per_page=1, **changes)
-    return get_state().index.search(narrowed, now=clock.now()).total
-
-
-def _flag_facets(
-    req: SearchRequest, total: int, params: dict[str, Any], url: UrlBuilder
-) -> dict[str, list[FacetValue]]:
-    """'Gratis' and 'Nu open' with counts; the indexer has no facet for these two filters."""
-    base = _without(params, "page")
-    free_selected = req.free is True
-    open_selected = req.open_now
-    free_count = total if free_selected or not total else _count(req, free=True)
-    open_count = total if open_selected or not total else _count(req, open_now=True)
-    return {
-        "free": [
-            FacetValue(
-                "1",
-                "Gratis" if req.free is not False else "Niet gratis",
-                free_count if req.free is not False else total,
-                req.free is not None,
-                url(_without(base, "free") if req.free is not None else {**base, "free": "1"}),
-            )
-        ],
-        "open_now": [
-            FacetValue(
-                "1",
-                "Nu open",
-                open_count,
-                open_selected,
-                url(_without(base, "open_now") if open_selected else {**base, "open_now": "1"}),
-            )
-        ],
-    }
-
-
-def _language_facet(
-    req: SearchRequest, total: int, params: dict[str, Any], url: UrlBuilder
-) -> list[FacetValue]:
-    """Languages the catalogue mentions, with counts; none when Dutch is the only one."""
-    codes = sorted(language_codes(get_session()) | {"nl"})
-    if req.language and req.language not in codes:
-        codes.append(req.language)
-    if len(codes) < 2:
-        return []
-    base = _without(params, "page", "language")
-    values = []
-    for code in codes[:MAX_LANGUAGE_COUNTS]:
-        selected = code == req.language
-        count = total if selected else (_count(req, language=code) if total else 0)
-        if count or selected:
-            target = base if selected else {**base, "language": code}
-            values.append(FacetValue(code, language_name(code), count, selected, url(target)))
-    return sorted(values, key=lambda v: (not v.selected, -v.count, v.label))
+def _language_labels(values: list[FacetValue]) -> list[FacetValue]:
+    """The index labels languages with their codes; the page names them in Dutch."""
+    named = [replace(v, label=language_name(v.value)) for v in values]
+    return sorted(named, key=lambda v: (not v.selected, -v.count, v.label))
 
 
 def _domain_tiles(
@@ -355,6 +277,7 @@ def _domain_tiles(
 
 def _active_filters(
     req: SearchRequest,
+    town: Municipality | None,
     facets: dict[str, list[FacetValue]],
     params: dict[str, Any],
     url: UrlBuilder,
@@ -370,16 +293,14 @@ def _active_filters(
         )
     if req.near is not None:
         where = f"Binnen {km(req.radius_km)}" if req.radius_km else "Dichtbij"
-        active.append(
-            FacetValue(
-                "near", f"{where} van het gekozen punt", 0, True, url(_without(base, "near"))
-            )
-        )
-    elif req.radius_km is not None:
+        # The radius goes with the point: measured from a town centre it would mean another area.
+        off = url(_without(base, "near", "radius_km"))
+        active.append(FacetValue("near", f"{where} van het gekozen punt", 0, True, off))
+    elif req.radius_km is not None and town is not None:  # the search refuses it without both
         active.append(
             FacetValue(
                 "radius",
-                f"Binnen {km(req.radius_km)}",
+                f"Binnen {km(req.radius_km)} van {town.name_nl}",
                 0,
                 True,
                 url(_without(base, "radius_km")),
