@@ -156,7 +156,7 @@ def main() -> None:
     print("rate limit off (min_interval=0), robots.txt obeyed, disk cache on\n")
 
     with tempfile.TemporaryDirectory() as cache_dir:
-        with Fetcher(cache_dir=Path(cache_dir), min_interval=0) as fetcher:
+        with Fetcher(allow_private=True, cache_dir=Path(cache_dir), min_interval=0) as fetcher:
             details, services, failures, seconds = crawl(source, fetcher)
             print(
                 f"cold run : {details} pages, {services} services, {failures} failed, "
@@ -179,7 +179,7 @@ def main() -> None:
     catalogue = json.loads((ROOT / "data" / "catalogue" / "catalogue.hsds.json").read_text())
     with (
         tempfile.TemporaryDirectory() as cache_dir,
-        Fetcher(cache_dir=Path(cache_dir), min_interval=0) as fetcher,
+        Fetcher(allow_private=True, cache_dir=Path(cache_dir), min_interval=0) as fetcher,
     ):
         scraped = [s for o in run_source(source, fetcher, limit=200) for s in o.services]
     index = ServiceIndex(catalogue)
@@ -193,7 +193,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as cache_dir:
         tracemalloc.start()
-        with Fetcher(cache_dir=Path(cache_dir), min_interval=0) as fetcher:
+        with Fetcher(allow_private=True, cache_dir=Path(cache_dir), min_interval=0) as fetcher:
             crawl(source, fetcher)
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()

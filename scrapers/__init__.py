@@ -20,7 +20,7 @@ from scrapers.match import (
     diff_service,
     match_service,
 )
-from scrapers.run import RunSummary, run_source, summarize
+from scrapers.run import run_source
 
 __all__ = [
     "USER_AGENT",
@@ -32,7 +32,6 @@ __all__ = [
     "FieldChange",
     "Match",
     "PageOutcome",
-    "RunSummary",
     "ScrapeError",
     "ServiceIndex",
     "SourceConfig",
@@ -50,5 +49,4 @@ __all__ = [
     "parse_opening_hours",
     "run_source",
     "scrape_url",
-    "summarize",
 ]

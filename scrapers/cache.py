@@ -26,10 +26,6 @@ class CachedPage:
     last_modified: str | None = None
     fetched_at: str = ""
 
-    def has_validators(self) -> bool:
-        """Whether a conditional request can be made for this page."""
-        return bool(self.etag or self.last_modified)
-
 
 class PageCache:
     """Pages kept as ``<sha256>.body`` + ``<sha256>.json`` in two-level folders of ``directory``."""

@@ -327,9 +327,12 @@ class _Reader:
             if normalize_kbo(kbo) is None:
                 raise self.fail("organization.kbo", f"is not a valid KBO number (got '{kbo}')")
             kbo = normalize_kbo(kbo)
+        website = self.text(data, "organization.website")
+        if website is not None and urlsplit(website).scheme not in {"http", "https"}:
+            raise self.fail("organization.website", f"must be an http(s) URL (got '{website}')")
         return OrganizationConfig(
             name=self.text(data, "organization.name"),
-            website=self.text(data, "organization.website"),
+            website=website,
             kbo=kbo,
             description=self.text(data, "organization.description"),
         )

@@ -17,9 +17,16 @@ from scrapers.config import SourceConfig
 from scrapers.generic import ExtractionError
 from scrapers.http import Fetcher, FetchResult
 from scrapers.page import absolute_url, parse_html
-from scrapers.records import ServiceDraft
+from scrapers.records import ServiceDraft, to_hsds
 
-__all__ = ["PageOutcome", "crawl_html", "relative_key", "require"]
+__all__ = [
+    "Crawler",
+    "PageOutcome",
+    "crawl_html",
+    "page_service",
+    "relative_key",
+    "require",
+]
 
 ParsePage = Callable[[SourceConfig, FetchResult, date], list[dict[str, Any]]]
 
@@ -45,6 +52,10 @@ class PageOutcome:
         return self.status == "ok"
 
 
+# An adapter's crawl(source, fetcher, *, limit=None, retrieved=None): one outcome per URL.
+Crawler = Callable[..., Iterator[PageOutcome]]
+
+
 def require(draft: ServiceDraft, required: tuple[str, ...]) -> None:
     """Refuse a draft that lacks a required field: a changed page layout must not erase data.
 
@@ -63,6 +74,35 @@ def relative_key(source: SourceConfig, url: str) -> str:
         url.removeprefix(source.base_url).lstrip("/") if url.startswith(source.base_url) else url
     )
     return f"{source.id}:{relative}"
+
+
+def page_service(
+    source: SourceConfig,
+    page: FetchResult,
+    retrieved: date,
+    draft: ServiceDraft,
+    *,
+    method: str = "config",
+    key_suffix: str = "",
+    source_date: str | None = None,
+) -> dict[str, Any]:
+    """The HSDS proposal for a draft read from a page of an HTML source.
+
+    Refuses a draft without the source's required fields; ids come from the page's path under
+    ``base_url`` (plus ``key_suffix`` when one page holds several services).
+
+    :raises ExtractionError: naming the missing fields.
+    """
+    require(draft, source.required)
+    return to_hsds(
+        draft,
+        key=relative_key(source, page.final_url) + key_suffix,
+        source_url=page.final_url,
+        retrieved=retrieved,
+        method=method,
+        source_id=source.id,
+        source_date=source_date,
+    )
 
 
 def crawl_html(

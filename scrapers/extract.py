@@ -23,7 +23,8 @@ from scrapers.heuristics import (
     normalize_kbo,
     normalize_phone,
 )
-from scrapers.hours import WEEK, parse_schema_org_hours
+from scrapers.hours import SCHEMA_DAYS, WEEK, parse_schema_org_hours
+from scrapers.page import absolute_url
 from scrapers.records import LocationDraft, OrganizationDraft, ServiceDraft
 
 __all__ = ["StructuredDraft", "jsonld_items", "microdata_items", "structured_drafts"]
@@ -164,6 +165,11 @@ def structured_drafts(soup: BeautifulSoup, html: str, url: str) -> list[Structur
                     )
                 )
     found.sort(key=lambda s: not s.is_service)
+    for structured in found:
+        # A JSON-LD "url" may be relative, or javascript:/data: on a hostile page.
+        structured.draft.url = absolute_url(url, structured.draft.url)
+        organization = structured.draft.organization
+        organization.website = absolute_url(url, organization.website)
     return [s for s in found if s.draft.name]
 
 
@@ -260,7 +266,8 @@ def _hours_spec(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for spec in specs:
         opens, closes = _clock(spec.get("opens")), _clock(spec.get("closes"))
         for day in _list(spec.get("dayOfWeek")):
-            code = _weekday(_text(day) or "")
+            # "https://schema.org/Monday", "Monday" or "Mo"
+            code = SCHEMA_DAYS.get(re.split(r"[/#:]", _text(day) or "")[-1].lower())
             if code and opens and closes:
                 schedules.append(
                     {"freq": "WEEKLY", "byday": code, "opens_at": opens, "closes_at": closes}
@@ -284,19 +291,6 @@ def _merge_days(schedules: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "description", f"{days} van {schedule['opens_at']} tot {schedule['closes_at']}"
         )
     return list(merged.values())
-
-
-def _weekday(value: str) -> str | None:
-    name = re.split(r"[/#:]", value)[-1].lower()
-    return {
-        "monday": "MO",
-        "tuesday": "TU",
-        "wednesday": "WE",
-        "thursday": "TH",
-        "friday": "FR",
-        "saturday": "SA",
-        "sunday": "SU",
-    }.get(name)
 
 
 def _clock(value: Any) -> str | None:

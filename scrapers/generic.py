@@ -16,6 +16,7 @@ from scrapers.heuristics import find_addresses
 from scrapers.hours import parse_opening_hours
 from scrapers.http import Fetcher
 from scrapers.page import (
+    absolute_url,
     block_text,
     content_scope,
     emails_in,
@@ -101,7 +102,9 @@ def heuristic_draft(soup: BeautifulSoup, url: str) -> ServiceDraft:
     draft = ServiceDraft(
         name=name,
         description=description,
-        url=meta_content(soup, "og:url") or _canonical(soup) or url,
+        url=absolute_url(url, meta_content(soup, "og:url"))
+        or absolute_url(url, _canonical(soup))
+        or url,
         organization=OrganizationDraft(name=site_name),
     )
     phones = phones_in(scope)

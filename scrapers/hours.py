@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["WEEK", "parse_opening_hours", "parse_schema_org_hours"]
+__all__ = ["SCHEMA_DAYS", "WEEK", "parse_opening_hours", "parse_schema_org_hours"]
 
 WEEK = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _DAY_NAMES = {
@@ -299,7 +299,8 @@ def _time(text: str) -> str | None:
     return f"{hours:02d}:{minutes:02d}"
 
 
-_SCHEMA_DAYS = {
+# schema.org day names (dayOfWeek, with the schema.org/ prefix removed) and openingHours codes.
+SCHEMA_DAYS = {
     "monday": "MO",
     "tuesday": "TU",
     "wednesday": "WE",
@@ -327,7 +328,7 @@ def parse_schema_org_hours(value: str) -> list[dict[str, Any]]:
             continue
         days: list[str] = []
         for chunk in re.split(r"\s*,\s*", match.group(1)):
-            ends = [_SCHEMA_DAYS.get(d.lower()) for d in re.split(r"\s*-\s*", chunk)]
+            ends = [SCHEMA_DAYS.get(d.lower()) for d in re.split(r"\s*-\s*", chunk)]
             if None in ends:
                 days = []  # an unknown day code makes the whole part unreliable
                 break

@@ -1,14 +1,17 @@
 """Polite HTTP fetching: the one httpx client, robots.txt, per-host rate limit, retries, cache.
 
 The only module that talks to the network. Faults come back as FetchResult.error, not exceptions.
+Every request, redirect hop and robots.txt included, is refused for internal addresses (SSRF).
 """
 
 from __future__ import annotations
 
 import email.utils
+import ipaddress
+import socket
 import time
 import urllib.robotparser
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +23,7 @@ import httpx
 from scrapers.cache import CachedPage, PageCache
 from scrapers.encoding import decode_body
 
-__all__ = ["USER_AGENT", "FetchResult", "Fetcher", "make_client"]
+__all__ = ["USER_AGENT", "FetchResult", "Fetcher", "blocked_address", "make_client", "resolve_host"]
 
 USER_AGENT = "socialekaart/0.1 (+https://github.com/socialekaart; sociale kaart Vlaanderen)"
 _ACCEPT = (
@@ -88,6 +91,34 @@ class _Failure(Exception):
         self.status = status
 
 
+def resolve_host(host: str) -> list[str]:
+    """The addresses a host name (or IP literal) resolves to, as the system resolver gives them."""
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)]
+
+
+def blocked_address(address: str) -> str | None:
+    """Why an address must not be fetched from ("loopback", "private"...), or None if public.
+
+    Scraped pages choose where their links and redirects point; without this a page could make
+    the server read its own admin ports or a cloud metadata service (169.254.169.254).
+    """
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 reaches 127.0.0.1
+    for kind, matches in (
+        ("loopback", ip.is_loopback),
+        ("unspecified", ip.is_unspecified),
+        ("link-local", ip.is_link_local),
+        ("multicast", ip.is_multicast),
+        ("reserved", ip.is_reserved),
+        ("private", ip.is_private),
+        ("non-public", not ip.is_global),  # e.g. carrier-grade NAT, 100.64.0.0/10
+    ):
+        if matches:
+            return kind
+    return None
+
+
 class Fetcher:
     """Fetches pages politely; one instance per run, not thread-safe.
 
@@ -96,6 +127,10 @@ class Fetcher:
         A longer ``Crawl-delay`` in robots.txt wins (capped at 30 s).
     :param retries: extra attempts after a 5xx, 429 or connection error, with exponential backoff.
     :param max_bytes: bodies larger than this are cut off and reported, never parsed.
+    :param allow_private: also fetch from loopback, private, link-local and other non-public
+        addresses (tests and local mirrors); off, every host is resolved before each request
+        and such addresses are refused.
+    :param resolve: host name to addresses (tests may stand in for DNS); the check uses it.
     """
 
     def __init__(
@@ -110,10 +145,12 @@ class Fetcher:
         max_bytes: int = 5 * 1024 * 1024,
         max_redirects: int = 5,
         obey_robots: bool = True,
+        allow_private: bool = False,
         user_agent: str = USER_AGENT,
         client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        resolve: Callable[[str], Iterable[str]] = resolve_host,
     ) -> None:
         self.client = client or make_client(user_agent=user_agent, timeout=timeout)
         self._owns_client = client is None
@@ -126,9 +163,13 @@ class Fetcher:
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self.obey_robots = obey_robots
+        self.allow_private = allow_private
         self.user_agent = user_agent
         self._sleep = sleep
         self._clock = clock
+        self._resolve = resolve
+        # Per host: None when its addresses are public, else the reason it is refused.
+        self._host_verdicts: dict[str, str | None] = {}
         self._last_request: dict[str, float] = {}
         self._host_intervals: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser | str] = {}
@@ -165,16 +206,15 @@ class Fetcher:
         status: int | None = None
         try:
             for _hop in range(self.max_redirects + 1):
-                parts = urlsplit(current)
-                if parts.scheme not in {"http", "https"} or not parts.hostname:
-                    raise _Failure(f"not an http(s) URL: {current}")
+                # Checked before robots.txt too: its request must not reach a refused host.
+                self._check_target(current)
                 self._check_robots(current)
                 cached = self.cache.get(current) if self.cache else None
                 response = self._send(current, cached)
                 status = response.status_code
                 try:
                     if status in _REDIRECTS and "location" in response.headers:
-                        target = urljoin(current, response.headers["location"])
+                        target = _redirect_target(current, response)
                         if target in seen:
                             raise _Failure(f"redirect loop at {target}", status)
                         seen.append(target)
@@ -219,8 +259,40 @@ class Fetcher:
         text, _codec = decode_body(body, content_type)
         return FetchResult(url, final_url, status, text, from_cache, None, content_type)
 
+    def _check_target(self, url: str) -> None:
+        """Refuse non-http(s) URLs and, unless ``allow_private``, hosts with internal addresses.
+
+        Runs before anything is sent to ``url``, so a refused host is never connected to.
+        """
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise _Failure(f"not an http(s) URL: {url}")
+        if self.allow_private:
+            return
+        if parts.hostname not in self._host_verdicts:
+            self._host_verdicts[parts.hostname] = self._host_verdict(parts.hostname)
+        verdict = self._host_verdicts[parts.hostname]
+        if verdict is not None:
+            raise _Failure(verdict)
+
+    def _host_verdict(self, host: str) -> str | None:
+        """Why a host is refused, or None; a host with any internal address is refused."""
+        try:
+            addresses = list(self._resolve(host))
+        except (OSError, UnicodeError) as exc:
+            # Not kept as a verdict: a DNS hiccup must not rule the host out for the whole run.
+            raise _Failure(f"connection failed: cannot resolve {host} ({_describe(exc)})") from exc
+        if not addresses:
+            return f"connection failed: no address for {host}"
+        for address in addresses:
+            kind = blocked_address(address)
+            if kind is not None:
+                return f"refused: {kind} address {address}"
+        return None
+
     def _send(self, url: str, cached: CachedPage | None) -> httpx.Response:
         """Send a GET with retries; the caller closes the streamed response."""
+        self._check_target(url)
         headers: dict[str, str] = {}
         if cached is not None and cached.etag:
             headers["If-None-Match"] = cached.etag
@@ -325,7 +397,7 @@ class Fetcher:
                 return f"robots.txt unavailable ({failure.reason}); host skipped"
             try:
                 if response.status_code in _REDIRECTS and "location" in response.headers:
-                    url = urljoin(url, response.headers["location"])
+                    url = _redirect_target(url, response)
                     continue
                 if 400 <= response.status_code < 500:
                     parser.parse([])
@@ -339,12 +411,22 @@ class Fetcher:
                         break
             except httpx.HTTPError as exc:
                 return f"robots.txt unavailable ({_describe(exc)}); host skipped"
+            except _Failure as failure:
+                return f"robots.txt unavailable ({failure.reason}); host skipped"
             finally:
                 response.close()
             text, _codec = decode_body(body[:_ROBOTS_MAX_BYTES], "text/plain")
             parser.parse(text.splitlines())
             return parser
         return "robots.txt unavailable (too many redirects); host skipped"
+
+
+def _redirect_target(current: str, response: httpx.Response) -> str:
+    """Where a redirect points; an https page may not send us on over plain http."""
+    target = urljoin(current, response.headers["location"])
+    if urlsplit(current).scheme == "https" and urlsplit(target).scheme != "https":
+        raise _Failure(f"refused: redirect from https to {target}", response.status_code)
+    return target
 
 
 def _origin(url: str) -> str:
@@ -369,6 +451,9 @@ def _parse_retry_after(value: str) -> float:
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return 0.0
+    if when.tzinfo is None:
+        # "-0000" (RFC 5322: no zone information) gives a naive datetime; HTTP dates are UTC.
+        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())

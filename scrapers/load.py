@@ -1,13 +1,15 @@
 """From scraped pages to the catalogue: match, diff, then propose (or, for trusted sources, apply).
 
-Each page is its own transaction, so a run killed halfway leaves no half-applied page. A field an
-editor set by hand is only ever proposed, whatever the source's trust.
+Each page is its own transaction (a run killed halfway leaves no half-applied page) and each
+service its own savepoint (a record that cannot be stored is reported, the others kept). A field
+an editor set by hand is only ever proposed, whatever the source's trust.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,13 +40,34 @@ def _source_name(source: SourceConfig) -> str:
     return f"scraper:{source.id}"
 
 
+def _in_savepoint(
+    session: Session, scraped: dict, url: str, load: Callable[[Session, dict, str], LoadOutcome]
+) -> LoadOutcome:
+    """Load one scraped service inside a savepoint; any fault becomes a "failed" outcome.
+
+    Scraped data is hostile input: whatever it breaks (a value the database refuses, a bug in an
+    adapter) must cost that one record, never the page or the run.
+    """
+    try:
+        with session.begin_nested():
+            return load(session, scraped, url)
+    except Exception as exc:  # noqa: BLE001 - reported per record; the run goes on
+        reason = f"not stored ({type(exc).__name__}: {_first_line(exc)})"
+        return LoadOutcome(url, "failed", scraped.get("id"), scraped.get("name"), reason)
+
+
+def _first_line(exc: Exception) -> str:
+    """Database errors carry the whole statement and parameters; the first line says why."""
+    return (str(exc) or type(exc).__name__).splitlines()[0]
+
+
 def _load_service(
     session: Session,
     scraped: dict,
+    url: str,
     *,
     index: ServiceIndex,
     source: SourceConfig,
-    url: str,
     gazetteer: Gazetteer,
 ) -> LoadOutcome:
     problems = service_problems(scraped, gazetteer.postcode_exists)
@@ -96,7 +119,6 @@ def load_pages(
     source: SourceConfig,
     gazetteer: Gazetteer,
     dry_run: bool = False,
-    on_outcome: Callable[[LoadOutcome], None] | None = None,
 ) -> Iterator[LoadOutcome]:
     """Compare every scraped service with the catalogue and record what should change.
 
@@ -104,16 +126,14 @@ def load_pages(
     """
     with sessions() as session:
         index = ServiceIndex(list(iter_service_documents(session)))
+    load = partial(_load_service, index=index, source=source, gazetteer=gazetteer)
     for page in pages:
         if page.status != "ok":
             yield LoadOutcome(page.url, "failed", detail=page.reason or "failed")
             continue
         with sessions() as session, session.begin():
             outcomes = [
-                _load_service(
-                    session, scraped, index=index, source=source, url=page.url, gazetteer=gazetteer
-                )
-                for scraped in page.services
+                _in_savepoint(session, scraped, page.url, load) for scraped in page.services
             ]
             if dry_run:
                 session.rollback()

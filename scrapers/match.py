@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
 
+from directory.changes import REVIEWABLE_FIELDS
 from scrapers.heuristics import address_key, fold, normalize_kbo, normalize_phone
 
 __all__ = [
-    "DIFF_FIELDS",
     "Comparison",
     "FieldChange",
     "Match",
@@ -29,23 +29,6 @@ __all__ = [
 
 NAME_THRESHOLD = 90.0  # name alone must be this close (rapidfuzz token_sort_ratio, 0-100)
 SHARED_KEY_THRESHOLD = 60.0  # with the same KBO number or address, a looser name match will do
-DIFF_FIELDS = (
-    "name",
-    "description",
-    "url",
-    "email",
-    "application_process",
-    "fees_description",
-    "eligibility_description",
-    "status",
-    "organization.name",
-    "organization.website",
-    "phones",
-    "addresses",
-    "schedules",
-    "life_domains",
-    "service_areas",
-)
 _NOISE_WORDS_RE = re.compile(r"\b(?:vzw|v\.z\.w\.?|asbl|bv|nv|cvba)\b")
 
 
@@ -277,7 +260,10 @@ def _display_address(address: dict[str, Any]) -> str:
 
 
 def diff_service(
-    existing: dict[str, Any], scraped: dict[str, Any], *, fields: tuple[str, ...] = DIFF_FIELDS
+    existing: dict[str, Any],
+    scraped: dict[str, Any],
+    *,
+    fields: tuple[str, ...] = REVIEWABLE_FIELDS,
 ) -> list[FieldChange]:
     """Field-by-field differences, in ``fields`` order, as proposed changes to ``existing``.
 
@@ -378,7 +364,7 @@ def compare_service(
     scraped: dict[str, Any],
     existing: Iterable[dict[str, Any]] | ServiceIndex,
     *,
-    fields: tuple[str, ...] = DIFF_FIELDS,
+    fields: tuple[str, ...] = REVIEWABLE_FIELDS,
 ) -> Comparison:
     """Match, then diff: what ``scrape run`` reports per service (new, changed, unchanged)."""
     index = existing if isinstance(existing, ServiceIndex) else ServiceIndex(existing)

@@ -6,7 +6,7 @@ Shared by generic extraction and the source adapters; no network here.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction, Tag
 
@@ -156,11 +156,21 @@ def _text_before(tag: Tag) -> str:
 
 
 def absolute_url(base: str, href: str | None) -> str | None:
-    """Resolve a link against the page URL, dropping fragments; None for non-web links."""
-    if not href:
+    """A scraped link as an absolute http(s) URL without fragment, or None.
+
+    Every URL a page hands us (links, JSON-LD ``url``, og:url, canonical) goes through here:
+    ``javascript:``, ``data:``, ``mailto:`` and malformed URLs must never reach the catalogue,
+    where a referrer would click them.
+    """
+    href = (href or "").strip()
+    if not href or href.startswith("#"):
         return None
-    href = href.strip()
-    if href.startswith(("mailto:", "tel:", "javascript:", "#")):
+    try:
+        parts = urlsplit(urljoin(base, href))
+        _port = parts.port  # raises ValueError for a malformed port ("https://javascript:x")
+    except ValueError:
         return None
-    url = urljoin(base, href).split("#", 1)[0]
-    return url if url.startswith(("http://", "https://")) else None
+    scheme = parts.scheme.lower()
+    if scheme not in {"http", "https"} or not parts.hostname:
+        return None
+    return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))

@@ -12,6 +12,7 @@ from typing import Any
 
 from directory.reference import taxonomy, taxonomy_id, term_id
 from scrapers.heuristics import Phone, PostalAddress, address_key, fold, province_for_postcode
+from scrapers.page import absolute_url
 
 __all__ = [
     "NAMESPACE",
@@ -129,17 +130,17 @@ def to_hsds(
         "organization_id": org_id,
         "name": draft.name or "",
     }
-    for name in (
-        "description",
-        "url",
-        "email",
-        "application_process",
-        "fees_description",
-        "eligibility_description",
-    ):
-        value = getattr(draft, name)
-        if value:
-            service[name] = value
+    # Links are checked here again, whichever adapter made the draft: only absolute http(s) URLs
+    # reach the catalogue (never javascript: or data:).
+    texts = {
+        "description": draft.description,
+        "url": absolute_url(source_url, draft.url),
+        "email": draft.email,
+        "application_process": draft.application_process,
+        "fees_description": draft.fees_description,
+        "eligibility_description": draft.eligibility_description,
+    }
+    service.update({name: value for name, value in texts.items() if value})
     service["status"] = draft.status
     service["phones"] = _phones(draft.phones, "service_id", service_id)
     service["schedules"] = _schedules(draft.schedules, "service_id", service_id)
@@ -156,8 +157,9 @@ def to_hsds(
         "name": org.name or "",
         "description": org.description or "",
     }
-    if org.website:
-        organization["website"] = org.website
+    website = absolute_url(source_url, org.website)
+    if website:
+        organization["website"] = website
     if org.email:
         organization["email"] = org.email
     if org.kbo:

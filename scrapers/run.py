@@ -5,18 +5,16 @@ Called by ``socialekaart scrape run SOURCE``; stores nothing (the caller matches
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import date
 
 from scrapers.adapters import caw, jsonld, sociaal_huis, sociale_kaart_api
 from scrapers.config import SourceConfig
-from scrapers.crawl import PageOutcome
+from scrapers.crawl import Crawler, PageOutcome
 from scrapers.http import Fetcher
 
-__all__ = ["ADAPTER_CRAWLERS", "RunSummary", "run_source", "summarize"]
+__all__ = ["ADAPTER_CRAWLERS", "run_source"]
 
-Crawler = Callable[..., Iterator[PageOutcome]]
 ADAPTER_CRAWLERS: dict[str, Crawler] = {
     "caw": caw.crawl,
     "jsonld": jsonld.crawl,
@@ -40,23 +38,3 @@ def run_source(
         for url in (*source.start_urls, source.base_url):
             fetcher.set_host_interval(url, source.min_interval)
     return ADAPTER_CRAWLERS[source.adapter](source, fetcher, limit=limit, retrieved=retrieved)
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    """Counts for the end-of-run line; "new/changed/unchanged" come from match.compare_service."""
-
-    pages: int
-    ok: int
-    failed: int
-    services: int
-
-
-def summarize(outcomes: list[PageOutcome]) -> RunSummary:
-    """Count pages and proposed services of a finished run."""
-    return RunSummary(
-        pages=len(outcomes),
-        ok=sum(o.is_ok for o in outcomes),
-        failed=sum(not o.is_ok for o in outcomes),
-        services=sum(len(o.services) for o in outcomes),
-    )

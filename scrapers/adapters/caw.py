@@ -6,15 +6,14 @@ phone and hours; they become service_at_locations of one service, not separate s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from typing import Any
 
 from scrapers.config import SourceConfig
-from scrapers.crawl import PageOutcome, crawl_html, relative_key, require
-from scrapers.http import Fetcher, FetchResult
+from scrapers.crawl import crawl_html, page_service
+from scrapers.http import FetchResult
 from scrapers.page import parse_html
-from scrapers.records import to_hsds
 from scrapers.selection import configured_draft
 
 __all__ = ["crawl", "parse_page"]
@@ -33,25 +32,8 @@ def parse_page(source: SourceConfig, page: FetchResult, retrieved: date) -> list
         # A CAW serves the towns where it has an office unless the config says otherwise.
         cities = [loc.addresses[0].city for loc in draft.locations if loc.addresses]
         draft.service_areas = list(dict.fromkeys(cities))
-    require(draft, source.required)
-    return [
-        to_hsds(
-            draft,
-            key=relative_key(source, page.final_url),
-            source_url=page.final_url,
-            retrieved=retrieved,
-            method="config",
-            source_id=source.id,
-        )
-    ]
+    return [page_service(source, page, retrieved, draft)]
 
 
-def crawl(
-    source: SourceConfig,
-    fetcher: Fetcher,
-    *,
-    limit: int | None = None,
-    retrieved: date | None = None,
-) -> Iterator[PageOutcome]:
-    """Offer list pages, then every offer page."""
-    return crawl_html(source, fetcher, parse_page, limit=limit, retrieved=retrieved)
+# Offer list pages, then every offer page.
+crawl = partial(crawl_html, parse=parse_page)

@@ -5,17 +5,16 @@ Structured data is the source of truth; configured selectors, if any, override s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from typing import Any
 
 from scrapers.config import SourceConfig
-from scrapers.crawl import PageOutcome, crawl_html, relative_key, require
+from scrapers.crawl import crawl_html, page_service
 from scrapers.extract import structured_drafts
 from scrapers.generic import ExtractionError
-from scrapers.http import Fetcher, FetchResult
+from scrapers.http import FetchResult
 from scrapers.page import parse_html
-from scrapers.records import to_hsds
 from scrapers.selection import configured_draft
 
 __all__ = ["crawl", "parse_page"]
@@ -56,28 +55,19 @@ def parse_page(source: SourceConfig, page: FetchResult, retrieved: date) -> list
         draft.organization.name = draft.organization.name or org.name
         draft.organization.kbo = draft.organization.kbo or org.kbo
         draft.organization.website = draft.organization.website or org.website
-        require(draft, source.required)
-        key = relative_key(source, page.final_url) + (f"#{index}" if index else "")
         out.append(
-            to_hsds(
+            page_service(
+                source,
+                page,
+                retrieved,
                 draft,
-                key=key,
-                source_url=page.final_url,
-                retrieved=retrieved,
                 method=structured.method,
-                source_id=source.id,
+                key_suffix=f"#{index}" if index else "",
                 source_date=structured.date_modified,
             )
         )
     return out
 
 
-def crawl(
-    source: SourceConfig,
-    fetcher: Fetcher,
-    *,
-    limit: int | None = None,
-    retrieved: date | None = None,
-) -> Iterator[PageOutcome]:
-    """List pages, then the structured data of every linked page."""
-    return crawl_html(source, fetcher, parse_page, limit=limit, retrieved=retrieved)
+# List pages, then the structured data of every linked page.
+crawl = partial(crawl_html, parse=parse_page)

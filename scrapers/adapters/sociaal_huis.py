@@ -6,15 +6,14 @@ Flemish municipal sites publish a page per product ("Budgetbegeleiding", "Leeflo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from typing import Any
 
 from scrapers.config import SourceConfig
-from scrapers.crawl import PageOutcome, crawl_html, relative_key, require
-from scrapers.http import Fetcher, FetchResult
+from scrapers.crawl import crawl_html, page_service
+from scrapers.http import FetchResult
 from scrapers.page import parse_html
-from scrapers.records import to_hsds
 from scrapers.selection import configured_draft
 
 __all__ = ["crawl", "parse_page"]
@@ -30,25 +29,8 @@ def parse_page(source: SourceConfig, page: FetchResult, retrieved: date) -> list
             location.name = f"Sociaal Huis {location.addresses[0].city}"
     if not draft.organization.name and draft.locations and draft.locations[0].addresses:
         draft.organization.name = f"OCMW {draft.locations[0].addresses[0].city}"
-    require(draft, source.required)
-    return [
-        to_hsds(
-            draft,
-            key=relative_key(source, page.final_url),
-            source_url=page.final_url,
-            retrieved=retrieved,
-            method="config",
-            source_id=source.id,
-        )
-    ]
+    return [page_service(source, page, retrieved, draft)]
 
 
-def crawl(
-    source: SourceConfig,
-    fetcher: Fetcher,
-    *,
-    limit: int | None = None,
-    retrieved: date | None = None,
-) -> Iterator[PageOutcome]:
-    """Product list pages, then every product page."""
-    return crawl_html(source, fetcher, parse_page, limit=limit, retrieved=retrieved)
+# Product list pages, then every product page.
+crawl = partial(crawl_html, parse=parse_page)

@@ -7,6 +7,7 @@ Pages are requested as ``?rubrics=<rubric>&page=<n>&size=<m>`` (zero-based); a r
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -17,6 +18,7 @@ from scrapers.crawl import PageOutcome
 from scrapers.generic import ExtractionError
 from scrapers.heuristics import PostalAddress, normalize_email, normalize_kbo, normalize_phone
 from scrapers.http import Fetcher
+from scrapers.page import absolute_url
 from scrapers.records import LocationDraft, OrganizationDraft, ServiceDraft, to_hsds
 
 __all__ = ["crawl", "record_to_service"]
@@ -56,11 +58,16 @@ def crawl(
                 yield PageOutcome(url, "failed", f"not a directory API page ({exc})")
                 break
             services, problems = [], []
-            for record in records:
+            for position, record in enumerate(records):
                 try:
                     service = record_to_service(record, source, rubric, day, page_url=url)
                 except ExtractionError as exc:
                     problems.append(str(exc))
+                    continue
+                except Exception as exc:  # noqa: BLE001 - one odd record must not end the run
+                    problems.append(
+                        f"record {position + 1}: extraction error ({type(exc).__name__}: {exc})"
+                    )
                     continue
                 if service["id"] not in seen:
                     seen.add(service["id"])
@@ -127,8 +134,11 @@ def _address(entry: dict[str, Any]) -> PostalAddress | None:
     return PostalAddress(street=line, postal_code=str(postal_code), city=city)
 
 
-def _website(value: str) -> str:
-    return value if value.startswith(("http://", "https://")) else f"https://{value}"
+def _website(value: str) -> str | None:
+    """An absolute http(s) URL: "www.x.be" gets https://, other schemes (javascript:) go."""
+    has_scheme = re.match(r"[a-z][a-z0-9+.-]*:(?!\d)", value, re.I) is not None
+    url = value if has_scheme else f"https://{value}"
+    return absolute_url(url, url)
 
 
 def record_to_service(
@@ -157,7 +167,7 @@ def record_to_service(
     if isinstance(raw_id, dict) and str(raw_id.get("authenticSource", "")).upper() == "KBO":
         kbo = kbo or normalize_kbo(str(record_id))
     contact = record.get("contactInfo") if isinstance(record.get("contactInfo"), dict) else {}
-    websites = [_website(w) for w in _values(contact.get("websites"))]
+    websites = [w for w in (_website(v) for v in _values(contact.get("websites"))) if w]
     phones = [p for p in (normalize_phone(v) for v in _values(contact.get("phones"))) if p]
     emails = [e for e in (normalize_email(v) for v in _values(contact.get("emails"))) if e]
     activities = [a for a in (_label(x) for x in record.get("activities") or []) if a]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from scrapers.config import SourceConfig, load_sources
 from scrapers.http import Fetcher
-from tests.scrapers.localsite import LocalSite, serve
+from tests.scrapers.localsite import METADATA_URL, LocalSite, serve
 
 
 @pytest.fixture(scope="session")
@@ -38,12 +39,44 @@ def broken_robots_site() -> Iterator[LocalSite]:
 
 
 @pytest.fixture
+def metadata_redirect_site() -> Iterator[LocalSite]:
+    """A host whose robots.txt redirects to the cloud metadata address (never connected to)."""
+    yield from serve(LocalSite(robots_redirect=METADATA_URL))
+
+
+@pytest.fixture
 def fetcher(tmp_path: Path) -> Iterator[Fetcher]:
-    """A fetcher for tests: no rate limit, short timeouts, tiny backoff, cache in tmp_path."""
+    """A fetcher for tests: the local server allowed, no rate limit, short timeouts, tiny backoff,
+    cache in tmp_path."""
     with Fetcher(
-        cache_dir=tmp_path / "cache", min_interval=0, timeout=2, retries=2, backoff=0.01
+        cache_dir=tmp_path / "cache",
+        min_interval=0,
+        timeout=2,
+        retries=2,
+        backoff=0.01,
+        allow_private=True,
     ) as instance:
         yield instance
+
+
+@dataclass
+class FakeTime:
+    """A clock that only moves when slept on, recording every pause the fetcher asks for."""
+
+    now: float = 0.0
+    pauses: list[float] = field(default_factory=list)
+
+    def sleep(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ DEFAULT_ROBOTS = "User-agent: *\nDisallow: /verboden/\n\nUser-agent: andere-bot\
 ETAG = '"v1-7d2c"'
 LAST_MODIFIED = email.utils.formatdate(1_700_000_000, usegmt=True)
 HUGE_BYTES = 50 * 1024 * 1024
+# The cloud metadata service: redirects point here, the fetcher must refuse before connecting.
+METADATA_URL = "http://169.254.169.254/latest/meta-data/"
 
 # A product page in Windows-1252, served with various (wrong or missing) charset labels.
 CP1252_PAGE = """<!DOCTYPE html><html lang="nl"><head>{meta}
@@ -39,6 +41,7 @@ class LocalSite:
 
     robots_txt: str | None = DEFAULT_ROBOTS
     robots_status: int = 200
+    robots_redirect: str | None = None
     base_url: str = ""
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     hits: Counter[str] = field(default_factory=Counter)
@@ -103,7 +106,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, site: LocalSite, path: str, query: dict[str, str], hits: int) -> None:
         if path == "/robots.txt":
-            if site.robots_txt is None:
+            if site.robots_redirect is not None:
+                self._send(302, b"", headers={"Location": site.robots_redirect})
+            elif site.robots_txt is None:
                 self._send(404, b"not found", "text/plain")
             else:
                 self._send(site.robots_status, site.robots_txt.encode(), "text/plain")

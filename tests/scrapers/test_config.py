@@ -73,6 +73,11 @@ def test_base_url_can_be_replaced_for_a_mirror(tmp_path: Path) -> None:
         ("required: [name, address]", "required: [adres]", "'detail.required' has unknown field"),
         ('kbo: "0812 345 603"', 'kbo: "0812 345 604"', "'organization.kbo' is not a valid KBO"),
         ("life_domains: [financien]", "life_domains: [geld]", "unknown life domain 'geld'"),
+        (
+            "name: OCMW Test,",
+            "name: OCMW Test, website: 'javascript:alert(1)',",
+            "'organization.website' must be an http",
+        ),
         ("url_contains: huur,", "url_contains: 3,", "'life_domain_rules[0].url_contains'"),
     ],
 )

@@ -11,6 +11,7 @@ from scrapers.heuristics import PostalAddress
 from scrapers.page import parse_html
 
 PAGES = Path(__file__).parent / "fixtures" / "jsonld" / "organisaties"
+HOSTILE = Path(__file__).parent / "fixtures" / "vijandig"
 
 
 def _drafts(name: str, url: str = "https://welzijnsgids.example/organisaties/x"):
@@ -106,3 +107,21 @@ def test_one_bad_block_does_not_hide_a_good_one() -> None:
     assert [f.draft.name for f in structured_drafts(parse_html(html), html, "http://x.test/")] == [
         "Goed"
     ]
+
+
+def test_script_urls_in_json_ld_are_dropped() -> None:
+    html = (HOSTILE / "scriptlinks.html").read_text(encoding="utf-8")
+    [found] = structured_drafts(parse_html(html), html, "https://welzijnsgids.example/x")
+
+    assert found.draft.name == "Schuldbemiddeling"
+    assert found.draft.url is None  # "javascript:alert(1)", and serviceUrl likewise
+    assert found.draft.organization.website is None  # a data: URL
+
+
+def test_relative_urls_in_json_ld_are_made_absolute() -> None:
+    html = (HOSTILE / "relatieve-links.html").read_text(encoding="utf-8")
+    page = "https://welzijnsgids.example/organisaties/leefloon"
+    [found] = structured_drafts(parse_html(html), html, page)
+
+    assert found.draft.url == "https://welzijnsgids.example/diensten/leefloon"
+    assert found.draft.organization.website == "https://www.wielsbeke.example/"

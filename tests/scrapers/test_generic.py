@@ -137,3 +137,31 @@ def test_scrape_url_failures_carry_the_reason(
     with pytest.raises(ScrapeError) as error:
         scrape_url(site.url(path), fetcher)
     assert str(error.value) == reason
+
+
+def test_scrape_url_never_proposes_a_script_url(site: LocalSite, fetcher: Fetcher) -> None:
+    url = site.url("/vijandig/scriptlinks")
+    service = scrape_url(url, fetcher)
+
+    assert service["name"] == "Schuldbemiddeling"
+    assert service["url"] == url  # the page itself, not "javascript:alert(1)"
+    assert "website" not in service["organization"]
+    assert "javascript" not in json.dumps(service).lower()
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ('<meta property="og:url" content="javascript:alert(1)">', "http://x.test/leefloon"),
+        ('<link rel="canonical" href="data:text/html,x">', "http://x.test/leefloon"),
+        (
+            '<meta property="og:url" content="javascript:alert(1)">'
+            '<link rel="canonical" href="/diensten/leefloon">',
+            "http://x.test/diensten/leefloon",
+        ),
+    ],
+)
+def test_page_metadata_urls_must_be_web_links(head: str, expected: str) -> None:
+    html = f"<html><head>{head}</head><body><main><h1>Leefloon</h1></main></body></html>"
+
+    assert extract_service(html, "http://x.test/leefloon")["url"] == expected

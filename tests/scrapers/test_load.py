@@ -5,8 +5,10 @@ The local HTTP server (localsite.py) stands in for the internet; the database is
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from directory.gazetteer import Gazetteer
 from directory.hsds import service_to_hsds
 from directory.models import Base, ProposedChange, Service
 from scrapers.config import SourceConfig
+from scrapers.crawl import PageOutcome
 from scrapers.http import Fetcher
 from scrapers.load import load_pages
 from scrapers.run import run_source
@@ -124,39 +127,48 @@ def test_failed_pages_are_reported_and_touch_nothing(
     assert count(sessions, ProposedChange) == 0
 
 
-def test_the_scrape_commands(site, tmp_path: Path) -> None:  # noqa: ANN001 - fixture
-    from web import create_app
+@pytest.mark.parametrize(
+    ("trusted", "results", "stored"),
+    [
+        (False, ["failed", "new", "new"], ProposedChange),
+        (True, ["failed", "added", "added"], Service),
+    ],
+)
+def test_a_record_that_cannot_be_stored_costs_only_that_record(
+    sessions: sessionmaker[Session],
+    sources: dict[str, SourceConfig],
+    fetcher: Fetcher,
+    gazetteer: Gazetteer,
+    trusted: bool,
+    results: list[str],
+    stored: type,
+) -> None:
+    source = dataclasses.replace(sources["sociaal-huis-voorbeeld"], auto_accept_new=trusted)
+    first, second, third = [page for page in run_source(source, fetcher) if page.services]
+    broken = copy.deepcopy(third.services[0])
+    # Valid HSDS, but an adapter bug left a value the database cannot store as JSON.
+    broken["x-source"]["retrieved"] = date(2026, 11, 22)
+    pages = [dataclasses.replace(first, services=[broken, *first.services]), second]
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}",
-            "INDEX_DIR": str(tmp_path / "index"),
-        }
+    outcomes = list(load_pages(sessions, pages, source=source, gazetteer=gazetteer))
+
+    assert [o.result for o in outcomes] == results
+    assert outcomes[0].service_id == broken["id"] and outcomes[0].detail == (
+        "not stored (StatementError: (builtins.TypeError) "
+        "Object of type date is not JSON serializable)"
     )
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["init"]).exit_code == 0
-    listing = runner.invoke(args=["scrape", "list"])
-    assert "sociaal-huis-voorbeeld" in listing.output and "review everything" in listing.output
-    base = site.url("/sociaal_huis/")
-    dry = runner.invoke(
-        args=["scrape", "run", "sociaal-huis-voorbeeld", "--base-url", base, "--dry-run"]
+    # The broken record left nothing behind; its page-mate and the next page were stored.
+    assert count(sessions, stored) == 2
+    with sessions() as session:
+        assert session.get(Service, broken["id"]) is None
+
+
+def test_a_failed_page_outcome_is_reported_not_loaded(
+    sessions: sessionmaker[Session], sources: dict[str, SourceConfig], gazetteer: Gazetteer
+) -> None:
+    page = PageOutcome("http://10.0.0.1/", "failed", "refused: private address 10.0.0.1")
+    [outcome] = load_pages(
+        sessions, [page], source=sources["sociaal-huis-voorbeeld"], gazetteer=gazetteer
     )
-    assert dry.exit_code == 0, dry.output
-    assert "(dry run: nothing written)" in dry.output and " new" in dry.output
-    real = runner.invoke(args=["scrape", "run", "sociaal-huis-voorbeeld", "--base-url", base])
-    summary = real.output.splitlines()[-1]
-    # The fixture site has 3 good product pages and 3 broken ones (lost address block...).
-    assert summary == (
-        "sociaal-huis-voorbeeld: 3 new, 0 added, 0 changed, 0 applied, 0 unchanged, 3 failed"
-    )
-    pending = runner.invoke(args=["changes", "list"])
-    assert "3 pending change(s)." in pending.output
-    page = next((Path(__file__).parent / "fixtures" / "jsonld" / "organisaties").glob("*.html"))
-    one = runner.invoke(
-        args=["scrape", "url", site.url(f"/jsonld/organisaties/{page.name}"), "--dry-run", "--json"]
-    )
-    assert one.exit_code == 0, one.output
-    assert '"name":' in one.output and '"x-source"' in one.output
-    missing = runner.invoke(args=["scrape", "url", site.url("/bestaat-niet"), "--dry-run"])
-    assert missing.exit_code == 1 and "HTTP 404" in missing.output
+
+    assert (outcome.result, outcome.detail) == ("failed", "refused: private address 10.0.0.1")

@@ -13,7 +13,7 @@ from scrapers.config import SourceConfig
 from scrapers.generic import scrape_url
 from scrapers.heuristics import PostalAddress
 from scrapers.http import Fetcher
-from scrapers.records import LocationDraft, ServiceDraft, stable_id, to_hsds
+from scrapers.records import LocationDraft, OrganizationDraft, ServiceDraft, stable_id, to_hsds
 from scrapers.run import run_source
 from tests.scrapers.localsite import LocalSite
 
@@ -85,3 +85,17 @@ def test_ids_follow_the_key_not_the_content() -> None:
 )
 def test_missing_required_fields(required: tuple[str, ...], missing: list[str]) -> None:
     assert ServiceDraft(name="X").missing(required) == missing
+
+
+def test_only_web_links_leave_the_package() -> None:
+    draft = ServiceDraft(
+        name="Leefloon",
+        url="javascript:alert(1)",
+        organization=OrganizationDraft(name="OCMW", website="data:text/html,x"),
+    )
+    service = to_hsds(
+        draft, key="k", source_url="http://x.test/", retrieved=date(2026, 1, 1), method="api"
+    )
+
+    assert "url" not in service and "website" not in service["organization"]
+    assert not service_problems(service)

@@ -7,7 +7,8 @@ from datetime import date
 
 from scrapers.config import SourceConfig
 from scrapers.http import Fetcher
-from scrapers.run import run_source, summarize
+from scrapers.run import run_source
+from tests.scrapers.conftest import FakeTime
 from tests.scrapers.localsite import LocalSite
 
 DAY = date(2026, 11, 22)
@@ -22,7 +23,9 @@ def test_a_run_survives_every_kind_of_fault(
         link_selector="a.test-link",
         next_selector=None,
     )
-    with Fetcher(min_interval=0, timeout=0.5, retries=1, backoff=0.01) as fetcher:
+    with Fetcher(
+        allow_private=True, min_interval=0, timeout=0.5, retries=1, backoff=0.01
+    ) as fetcher:
         outcomes = list(run_source(source, fetcher, retrieved=DAY))
 
     report = {o.url.removeprefix(site.base_url): (o.status, o.reason) for o in outcomes}
@@ -46,9 +49,7 @@ def test_a_run_survives_every_kind_of_fault(
     by_url = {o.url.removeprefix(site.base_url): o for o in outcomes}
     assert by_url["/fouten/kapot"].services[0]["name"] == "Schuldbemiddeling"
     assert by_url["/charset/wrong-header"].services[0]["name"] == "Financiële hulp en één loket"
-    assert summarize(outcomes) == summarize(outcomes).__class__(
-        pages=11, ok=4, failed=7, services=3
-    )
+    assert sum(len(o.services) for o in outcomes) == 3
 
 
 def test_a_run_is_lazy(sources: dict[str, SourceConfig], fetcher: Fetcher, site: LocalSite) -> None:
@@ -77,18 +78,12 @@ def test_a_second_run_revalidates_from_the_cache(
 
 
 def test_source_min_interval_reaches_the_fetcher(
-    site: LocalSite, sources: dict[str, SourceConfig]
+    site: LocalSite, sources: dict[str, SourceConfig], fake_time: FakeTime
 ) -> None:
-    clock = [0.0]
-    pauses: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        pauses.append(seconds)
-        clock[0] += seconds
-
-    source = sources["caw-voorbeeld"]
-    source = dataclasses.replace(source, min_interval=3.0)
-    with Fetcher(min_interval=1.0, sleep=sleep, clock=lambda: clock[0]) as fetcher:
+    source = dataclasses.replace(sources["caw-voorbeeld"], min_interval=3.0)
+    with Fetcher(
+        allow_private=True, min_interval=1.0, sleep=fake_time.sleep, clock=fake_time.clock
+    ) as fetcher:
         list(run_source(source, fetcher, limit=1))
 
-    assert pauses == [3.0, 3.0]  # robots.txt -> list page -> one detail page
+    assert fake_time.pauses == [3.0, 3.0]  # robots.txt -> list page -> one detail page

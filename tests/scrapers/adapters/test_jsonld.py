@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from scrapers.adapters import jsonld
@@ -38,3 +39,17 @@ def test_crawl_reads_json_ld_and_microdata_and_reports_broken_pages(
     assert kind["x-source"]["source_date"] == "2025-01-20T08:00:00+01:00"
     assert [a["taxonomy_term"]["code"] for a in kind["attributes"]] == ["gezin-opvoeding"]
     assert len(kind["service_at_locations"]) == 3
+
+
+def test_a_script_url_falls_back_to_the_page_url(
+    site: LocalSite, fetcher: Fetcher, sources: dict[str, SourceConfig]
+) -> None:
+    page = site.url("/vijandig/scriptlinks")
+    source = dataclasses.replace(
+        sources["jsonld-voorbeeld"], start_urls=(page,), link_selector=None
+    )
+    [outcome] = jsonld.crawl(source, fetcher, retrieved=DAY)
+
+    [service] = outcome.services
+    assert service["url"] == page
+    assert "website" not in service["organization"]  # it was a data: URL

@@ -98,3 +98,20 @@ def test_a_broken_api_is_reported_and_stops_that_rubric(
 def test_records_without_id_are_refused(api_source: SourceConfig) -> None:
     with pytest.raises(ExtractionError, match="record without id"):
         sociale_kaart_api.record_to_service({"legalName": "X"}, api_source, RubricConfig(""), DAY)
+
+
+def test_a_bad_record_is_reported_and_the_page_goes_on(
+    site: LocalSite, fetcher: Fetcher, api_source: SourceConfig
+) -> None:
+    source = dataclasses.replace(api_source, base_url=site.url("/sociale_kaart_api_vijandig/"))
+    [outcome] = sociale_kaart_api.crawl(source, fetcher, retrieved=DAY)
+
+    assert outcome.status == "ok"
+    assert outcome.reason == (
+        "1 record(s) skipped: record 1: extraction error (TypeError: 'int' object is not iterable)"
+    )
+    [service] = outcome.services
+    assert service["name"] == "Sociaal Huis Ardooie"
+    # javascript: and data: websites are dropped; a bare host name becomes https.
+    assert service["url"] == "https://www.ardooie.example/sociaal-huis"
+    assert service["organization"]["website"] == "https://www.ardooie.example/sociaal-huis"
