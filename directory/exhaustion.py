@@ -1,7 +1,7 @@
 """Exhaustion check (uitputtingscheck): outcome codes, verdict rules, hints and the JSON record.
 
 Pure rules, shared by the page, the APIs and (mirrored) web/static/js/exhaustion.js. Nothing here
-stores anything. Imports only directory.gazetteer and directory.partnerships.
+stores anything. Imports only directory.display, directory.gazetteer and directory.partnerships.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from directory.display import age_range, period_start
 from directory.gazetteer import Gazetteer, Municipality, normalize
 from directory.partnerships import NeedProfile, Partnership
 
@@ -196,9 +197,6 @@ class Hint:
     text: str  # Dutch
 
 
-_DATE = re.compile(r"\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
-
-
 @dataclass(frozen=True)
 class DataDate:
     """How old a record's data is: the source's date as given, a verification date, and the
@@ -207,30 +205,6 @@ class DataDate:
     source_date: str | None
     verified: str | None
     reference: date | None
-
-
-def date_label(text: str | None) -> str:
-    """A source date as the annex shows it: 'undated (~2019)' -> 'zonder datum (~2019)'."""
-    if not text:
-        return "onbekend"
-    if text.lower().startswith("undated"):
-        return "zonder datum" + text[len("undated") :]
-    return text
-
-
-def period_start(text: str | None) -> date | None:
-    """First day of the period a date names ('2022-06' -> 1 June 2022); None when undated.
-
-    The start, as on the service page: a warning about old data should rather come too early.
-    """
-    match = _DATE.match(text or "")
-    if match is None:
-        return None
-    year, month, day = (int(g) if g else 1 for g in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def data_date(
@@ -249,16 +223,6 @@ def data_date(
     source_date = (source_date or "").strip() or None
     verified = (verified or "").strip() or None
     return DataDate(source_date, verified, period_start(verified) or period_start(source_date))
-
-
-def age_range_text(low: int | None, high: int | None) -> str | None:
-    if low is not None and high is not None:
-        return f"{low} tot {high} jaar"
-    if low is not None:
-        return f"vanaf {low} jaar"
-    if high is not None:
-        return f"tot {high} jaar"
-    return None
 
 
 def _age(value: Any) -> int | None:
@@ -282,7 +246,7 @@ def service_hints(
         hints.append(
             Hint(
                 "age_outside",
-                f"Leeftijd buiten bereik: deze dienst is {age_range_text(low, high)}.",
+                f"Leeftijd buiten bereik: deze dienst is {age_range(low, high)}.",
             )
         )
     if not serves_town:

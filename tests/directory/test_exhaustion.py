@@ -19,13 +19,11 @@ from directory.exhaustion import (
     VerdictStatus,
     check_record,
     data_date,
-    date_label,
     domain_verdict,
     is_partnership_service,
     need_profile,
     parse_age,
     parse_record,
-    period_start,
     service_hints,
     services_exhausted,
     verdicts,
@@ -114,29 +112,6 @@ def test_verdict_messages_say_what_is_left() -> None:
 
 
 # -- hints ----------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2022", date(2022, 1, 1)),
-        ("2022-06", date(2022, 6, 1)),
-        ("2024-06-18", date(2024, 6, 18)),
-        ("2024-03 (startmoment 7 maart 2024)", date(2024, 3, 1)),
-        ("undated (~2019)", None),
-        ("2022-13", None),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_period_start(text: str | None, expected: date | None) -> None:
-    assert period_start(text) == expected
-
-
-def test_date_label_is_dutch() -> None:
-    assert date_label("undated (~2019)") == "zonder datum (~2019)"
-    assert date_label("2022-06") == "2022-06"
-    assert date_label(None) == "onbekend"
 
 
 def test_data_date_prefers_provenance_and_verification() -> None:

@@ -1,9 +1,15 @@
-"""The exhaustion check page and its JSON APIs, on the app loaded with the starter catalogue."""
+"""The exhaustion check page and its JSON APIs, on the app loaded with the starter catalogue, and
+the access log of a real werkzeug server while a profile is submitted."""
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode, urljoin
+from urllib.request import Request, urlopen
 
 import pytest
 from bs4 import BeautifulSoup
@@ -12,9 +18,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from directory import models as m
-from directory.exhaustion import FLAG_NAMES
+from directory.exhaustion import FLAG_NAMES, FLAGS
 
 CHECK = "/uitputtingscheck"
+FLAG_PARAMS = [flag.param for flag in FLAGS]
 
 
 def soup(response: Any) -> BeautifulSoup:
@@ -53,8 +60,11 @@ def test_blank_form_says_no_personal_data_and_is_not_cached(web: FlaskClient) ->
 
 def test_town_page_link_prefills_the_town(web: FlaskClient) -> None:
     town_page = soup(web.get("/gemeente/tielt"))
-    link = next(a for a in town_page.find_all("a") if "uitputtingscheck" in a.get("href", ""))
-    assert "Start een uitputtingscheck voor deze gemeente" in text(link)
+    link = next(
+        a for a in town_page.find_all("a") if "Start een uitputtingscheck" in text(a)
+    )  # the site navigation links to the blank form too
+    assert text(link) == "Start een uitputtingscheck voor deze gemeente"
+    assert link["href"] == f"{CHECK}?gemeente=tielt"
     response = web.get(link["href"])
     assert response.status_code == 200
     page = soup(response)
@@ -63,13 +73,14 @@ def test_town_page_link_prefills_the_town(web: FlaskClient) -> None:
 
 
 def test_a_profile_for_a_merged_town_lists_regular_services(web: FlaskClient) -> None:
-    response = web.get(
-        CHECK, query_string={"gemeente": "Meulebeke", "domein": ["wonen", "financien"],
-                             "leeftijd": "30", "toon": "1"},
-    )  # fmt: skip
+    response = web.post(
+        CHECK, data={"gemeente": "Meulebeke", "domein": ["wonen", "financien"], "leeftijd": "30"}
+    )
     assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
     page = soup(response)
     assert "dat is de gemeente Tielt" in text(page)
+    assert "30 jaar" in text(page.select_one(".annex-meta"))
     meta = text(page.select_one(".annex-meta"))
     assert "22 november 2026" not in meta  # the fixed clock says 23 November
     assert "23 november 2026" in meta and "Tielt" in meta and "Wonen, Financiën" in meta
@@ -90,21 +101,17 @@ def test_a_profile_for_a_merged_town_lists_regular_services(web: FlaskClient) ->
 
 def test_hints_come_from_the_data(web: FlaskClient) -> None:
     page = soup(
-        web.get(
-            CHECK,
-            query_string={
-                "gemeente": "8800",
-                "domein": "psychisch-welzijn",
-                "leeftijd": "70",
-                "toon": "1",
-            },
-        )  # fmt: skip
+        web.post(CHECK, data={"gemeente": "8800", "domein": "psychisch-welzijn", "leeftijd": "70"})
     )
     items = page.select('section[data-domain="psychisch-welzijn"] .check-item')
     hints = {text(i.select_one(".check-name")): text(i.select_one(".hints") or i) for i in items}
     youth = next(name for name in hints if name.startswith("TEJO"))
     assert "Leeftijd buiten bereik: deze dienst is 10 tot 20 jaar." in hints[youth]
     assert any("ouder dan 12 maanden" in h or "geen datum" in h for h in hints.values())
+    # Undated sources read as on the service page (directory.display).
+    sources = [text(i.select_one(".check-source")) for i in items]
+    assert "Brondatum: niet gedateerd (~2017)" in sources
+    assert not [s for s in sources if "zonder datum" in s or "undated" in s]
 
 
 def test_a_town_without_partnership_says_so(web: FlaskClient) -> None:
@@ -116,17 +123,16 @@ def test_a_town_without_partnership_says_so(web: FlaskClient) -> None:
 
 def test_the_page_carries_the_intake_check_for_each_exhaustion_state(web: FlaskClient) -> None:
     page = soup(
-        web.get(
+        web.post(
             CHECK,
-            query_string={
+            data={
                 "gemeente": "Ruiselede",
                 "domein": "werk",
                 "leeftijd": "16",
                 "beroepsactief": "nee",
                 "verblijf": "ja",
-                "toon": "1",
             },
-        )  # fmt: skip
+        )
     )
     card = page.select_one('[data-partnership="midwest-moves"]')
     states = {v["data-exhausted"]: v for v in card.select(".intake-check")}
@@ -162,9 +168,10 @@ def test_the_page_carries_the_intake_check_for_each_exhaustion_state(web: FlaskC
 def test_bad_input_is_a_dutch_400_that_keeps_what_was_filled_in(
     web: FlaskClient, query: dict[str, str], field: str, message: str
 ) -> None:
-    full = {"leeftijd": "44", "verblijf": "ja", **query, "toon": "1"}
-    response = web.get(CHECK, query_string=full)
+    full = {"leeftijd": "44", "verblijf": "ja", **query}
+    response = web.post(CHECK, data=full)
     assert response.status_code == 400
+    assert response.headers["Cache-Control"] == "no-store"
     page = soup(response)
     found = page.find(id="fouten").find("a", href=f"#{field}")
     assert message in text(found)
@@ -176,15 +183,62 @@ def test_bad_input_is_a_dutch_400_that_keeps_what_was_filled_in(
     assert checked == ([full["domein"]] if full.get("domein") in ("wonen",) else [])
 
 
-def test_unknown_town_offers_links_that_keep_the_profile(web: FlaskClient) -> None:
-    response = web.get(
-        CHECK, query_string={"gemeente": "Roeselaere", "domein": "wonen", "leeftijd": "40",
-                             "toon": "1"},
-    )  # fmt: skip
-    link = soup(response).find(id="fouten").find("a", string="Roeselare")
-    again = soup(web.get(link["href"]))
-    assert again.find(id="bijlage") is not None
+def test_unknown_town_offers_buttons_that_keep_the_profile(web: FlaskClient) -> None:
+    profile = {"gemeente": "Roeselaere", "domein": "wonen", "leeftijd": "40", "verblijf": "ja"}
+    page = soup(web.post(CHECK, data=profile))
+    box = page.find(id="fouten")
+    assert not box.find_all("a", href=re.compile("leeftijd|verblijf"))  # no profile in a link
+    button = box.find("button", string="Roeselare")
+    assert button["form"] == "profiel" and button["type"] == "submit"
+    form = page.find("form", id="profiel")
+    assert form["method"] == "post"
+    again = soup(web.post(form["action"], data=profile | {button["name"]: button["value"]}))
+    assert again.find(id="bijlage") is not None and errors(again) == []
+    assert again.find(id="gemeente")["value"] == "Roeselare"
     assert again.find(id="leeftijd")["value"] == "40"
+
+
+def test_the_form_posts_the_profile(web: FlaskClient) -> None:
+    form = soup(web.get(CHECK)).find("form", id="profiel")
+    assert form["method"] == "post" and form["action"] == CHECK
+    names = {field["name"] for field in form.select("input[name], select[name]")}
+    assert {"gemeente", "domein", "leeftijd", *FLAG_PARAMS} <= names
+
+
+def test_a_link_gives_the_town_and_domains_but_never_the_age_or_flags(web: FlaskClient) -> None:
+    response = web.get(
+        CHECK,
+        query_string={"gemeente": "Tielt", "domein": "wonen", "leeftijd": "37",
+                      "langdurig_ziek": "ja", "migratie": "ja", "toon": "1"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.find(id="bijlage") is not None  # town and domains: the question still shows
+    assert "De link bevatte een leeftijd of situatie" in text(page.find(id="niet-uit-link"))
+    assert page.find(id="leeftijd")["value"] == ""
+    assert page.find(id="vlag-langdurig_ziek").find("option", selected=True)["value"] == ""
+    meta = text(page.select_one(".annex-meta"))
+    assert "37 jaar" not in meta and "niet opgegeven" in meta and "niets opgegeven" in meta
+    data = json.loads(page.find(id="check-data").string)
+    assert data["age"] is None and set(data["flags"].values()) == {None}
+
+
+def test_a_town_page_prefill_shows_no_notice(web: FlaskClient) -> None:
+    page = soup(web.get(CHECK, query_string={"gemeente": "tielt"}))
+    assert page.find(id="niet-uit-link") is None
+
+
+def test_the_page_explains_storage_and_offers_a_new_person_button(web: FlaskClient) -> None:
+    page = soup(web.post(CHECK, data={"gemeente": "Tielt", "domein": "wonen"}))
+    storage = page.select_one(".privacy .storage")
+    explained = text(storage)
+    assert "enkel in dit browsertabblad" in explained and "24 uur" in explained
+    assert "download dan de JSON" in explained
+    button = storage.find("button", attrs={"data-action": "new-person"})
+    assert text(button) == "Nieuwe persoon (wis alles)" and button["data-href"] == CHECK
+    assert "leeftijd en situatie worden met het formulier verstuurd" in text(
+        page.select_one(".privacy")
+    )
 
 
 def test_nothing_is_stored_or_logged(
@@ -202,11 +256,90 @@ def test_nothing_is_stored_or_logged(
 
     before = counts()
     with caplog.at_level(logging.DEBUG):
-        web.get(CHECK, query_string={"gemeente": "Tielt", "domein": "wonen", "leeftijd": "37",
-                                     "toestemming": "ja", "toon": "1"})  # fmt: skip
+        web.post(CHECK, data={"gemeente": "Tielt", "domein": "wonen", "leeftijd": "37",
+                              "toestemming": "ja"})  # fmt: skip
         web.post("/api/v1/partnerships/check", json={"municipality": "Tielt", "age": 37})
     assert counts() == before
     assert not [r for r in caplog.records if "37" in r.getMessage()]
+
+
+# -- the access log of a real server --------------------------------------------------------------
+
+
+@pytest.fixture
+def werkzeug_log() -> Iterator[list[str]]:
+    """The lines werkzeug's request logger writes: the development server's access log."""
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    logger = logging.getLogger("werkzeug")
+    handler, level = Collect(logging.DEBUG), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield lines
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def fetch(
+    url: str, *, form: list[tuple[str, str]] | None = None, method: str = "get", body: Any = None
+) -> tuple[int, dict[str, str], str]:
+    """One request to the live server: a form sent the way its method says, or a JSON body."""
+    data, headers = None, {}
+    if form is not None and method == "post":
+        data = urlencode(form).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    elif form is not None:
+        url = f"{url}?{urlencode(form)}"
+    if body is not None:
+        data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
+    with urlopen(Request(url, data=data, headers=headers), timeout=30) as response:
+        return response.status, dict(response.headers), response.read().decode()
+
+
+def assert_no_profile_in(log: list[str]) -> None:
+    """The log recorded requests, and their lines hold neither the age (37) nor a flag."""
+    request_lines = [m.group(1) for m in map(re.compile(r'"([^"]*)"').search, log) if m]
+    assert request_lines, log
+    assert not [line for line in request_lines if "37" in line]
+    for line in log:
+        assert "leeftijd" not in line
+        assert not [param for param in FLAG_PARAMS if f"{param}=" in line], line
+
+
+def test_the_real_access_log_holds_no_age_or_flag(
+    live_server: str, werkzeug_log: list[str]
+) -> None:
+    # The town page's prefill link, then the form filled in and sent as a browser sends it.
+    _, _, html = fetch(f"{live_server}{CHECK}?gemeente=tielt")
+    form = BeautifulSoup(html, "html.parser").find("form", class_="profile-form")
+    action = urljoin(f"{live_server}{CHECK}", form.get("action") or "")
+    profile = [("gemeente", "tielt"), ("domein", "wonen"), ("domein", "werk"),
+               ("leeftijd", "37")] + [(param, "ja") for param in FLAG_PARAMS]  # fmt: skip
+    submit = form.find("button", type="submit")
+    if submit.get("name"):  # a browser sends the pressed button too
+        profile.append((submit["name"], submit.get("value", "")))
+    status, headers, html = fetch(action, form=profile, method=form.get("method", "get").lower())
+    assert status == 200 and headers["Cache-Control"] == "no-store"
+    meta = text(BeautifulSoup(html, "html.parser").select_one(".annex-meta"))
+    assert "37 jaar" in meta and "Is langdurig ziek: ja" in meta  # the profile did arrive
+    assert_no_profile_in(werkzeug_log)
+
+    # A saved check opened again: the verdict API says how to reopen it, and that is followed.
+    saved = saved_check() | {"age": 37, "flags": {name: True for name in FLAG_NAMES}}
+    _, _, answer = fetch(f"{live_server}/api/v1/exhaustion/verdict", body=saved)
+    reopen = json.loads(answer)["reopen"]
+    assert "37" not in reopen["action"]
+    fields = [(name, v) for name, value in reopen["fields"].items()
+              for v in ([value] if isinstance(value, str) else value)]  # fmt: skip
+    status, _, html = fetch(urljoin(live_server, reopen["action"]), form=fields,
+                            method=reopen["method"])  # fmt: skip
+    assert status == 200 and "37 jaar" in html
+    assert len(werkzeug_log) >= 4, werkzeug_log
+    assert_no_profile_in(werkzeug_log)
 
 
 # -- GET /api/v1/partnerships ---------------------------------------------------------------------
@@ -387,7 +520,7 @@ def saved_check() -> dict[str, Any]:
     }  # fmt: skip
 
 
-def test_verdict_api_recomputes_and_links_back_to_the_profile(web: FlaskClient) -> None:
+def test_verdict_api_recomputes_and_gives_the_profile_as_form_fields(web: FlaskClient) -> None:
     response = web.post("/api/v1/exhaustion/verdict", json=saved_check())
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
@@ -395,7 +528,14 @@ def test_verdict_api_recomputes_and_links_back_to_the_profile(web: FlaskClient) 
     assert body["verdicts"] == saved_check()["verdicts"]
     assert body["exhausted"] is False
     assert body["messages"]["wonen"] == "Niet uitgeput. Nog te proberen: Buurtwerk."
-    page = soup(web.get(body["url"]))
+    # No link with the age or flags: the fields are POSTed to the page.
+    assert "url" not in body
+    assert body["reopen"] == {
+        "method": "post",
+        "action": CHECK,
+        "fields": {"gemeente": "tielt", "domein": ["wonen"], "leeftijd": "30", "toestemming": "ja"},
+    }
+    page = soup(web.post(body["reopen"]["action"], data=body["reopen"]["fields"]))
     assert page.find(id="gemeente")["value"] == "tielt"
     assert page.find(id="leeftijd")["value"] == "30"
     assert page.find(id="vlag-toestemming").find("option", selected=True)["value"] == "ja"

@@ -1,5 +1,6 @@
-"""The exhaustion check in a real headless Chromium: fill a profile, mark outcomes, print the A4
-annex to PDF, download the JSON and load it back. Every request outside 127.0.0.1 is blocked."""
+"""The exhaustion check in a real headless Chromium: fill a profile (POSTed, never in the URL), mark
+outcomes, print the A4 annex to PDF, download the JSON and load it back; what the tab stores, for
+how long, and the 'new person' wipe. Every request outside 127.0.0.1 is blocked."""
 
 from __future__ import annotations
 
@@ -31,6 +32,11 @@ ARGS = [
     "--disable-sync",
 ]
 LOCAL = re.compile(r"^http://127\.0\.0\.1:\d+/")
+PREFIX = "socialekaart.uitputtingscheck."
+STORED = """() => {
+  const keys = (s) => Object.keys(s).filter((k) => k.startsWith("socialekaart.uitputtingscheck."));
+  return {local: keys(localStorage).sort(), session: keys(sessionStorage).sort()};
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +88,7 @@ def fill_profile(page: Page, live_server: str) -> None:
     page.locator("#vlag-toestemming").select_option("ja")
     page.get_by_role("button", name="Toon de checklist").click()
     expect(page.locator("#bijlage")).to_be_visible()
+    assert page.url == f"{live_server}/uitputtingscheck"  # the profile was POSTed, not linked
 
 
 def rows(page: Page, domain: str) -> Any:
@@ -138,7 +145,7 @@ def test_fill_mark_print_download_and_reload(
     browser: Browser, page: Page, live_server: str, web: FlaskClient, artifacts: Path
 ) -> None:
     fill_profile(page, live_server)
-    assert "gemeente=tielt" in page.url and "inkomen=ja" in page.url
+    expect(page.locator(".annex-meta")).to_contain_text("30 jaar")
     midwest = page.locator('[data-partnership="midwest-moves"]')
     expect(midwest.locator('.intake-check[data-exhausted="unknown"]')).to_be_visible()
     mark_everything(page)
@@ -150,6 +157,11 @@ def test_fill_mark_print_download_and_reload(
     for domain, expected in computed.items():
         expect(verdict(page, domain)).to_have_text(expected.message)
     assert record["exhausted"] is True
+    # Kept in this tab only, under the check's random id; nothing in localStorage.
+    stored = page.evaluate(STORED)
+    check = json.loads(page.evaluate(f"sessionStorage.getItem('{PREFIX}check')"))
+    assert re.fullmatch(r"[0-9a-f]{32}", check["id"])
+    assert stored == {"local": [], "session": [f"{PREFIX}check", f"{PREFIX}v2.{check['id']}"]}
     expect(page.locator("[data-overall-text]")).to_have_text(
         "het reguliere aanbod is uitgeput in alle gekozen levensdomeinen."
     )
@@ -203,10 +215,16 @@ def test_fill_mark_print_download_and_reload(
     try:
         other = fresh.new_page()
         other.goto(f"{live_server}/uitputtingscheck")
-        other.locator("#upload").set_input_files(str(saved))
-        other.wait_for_url(re.compile(r"toon=1"))
+        with other.expect_request(
+            lambda r: r.method == "POST" and r.url.endswith("/uitputtingscheck")
+        ):
+            other.locator("#upload").set_input_files(str(saved))
+        expect(other.locator("#bijlage")).to_be_visible()
+        assert other.url == f"{live_server}/uitputtingscheck"  # the profile was POSTed
         expect(other.locator("#upload-message")).to_have_text("Het bestand werd geladen.")
         expect(other.locator("#leeftijd")).to_have_value("30")
+        expect(other.locator("#vlag-inkomen")).to_have_value("ja")
+        expect(other.locator("#vlag-langdurig_ziek")).to_have_value("nee")
         expect(rows(other, "wonen").nth(0).locator("[data-field=note]")).to_have_value(
             "Intake gepland, wachtlijst"
         )
@@ -240,24 +258,106 @@ def test_fill_mark_print_download_and_reload(
             path.unlink(missing_ok=True)
 
 
-def test_state_survives_a_reload_in_the_same_browser(page: Page, live_server: str) -> None:
+def mark_first_werk(page: Page, live_server: str, note: str) -> None:
     page.goto(f"{live_server}/uitputtingscheck?gemeente=Izegem&domein=werk&toon=1")
     item = rows(page, "werk").nth(0)
     item.locator("[data-field=outcome]").select_option("no_capacity")
-    item.locator("[data-field=note]").fill("Volzet tot maart")
+    item.locator("[data-field=note]").fill(note)
+
+
+def expect_first_werk(page: Page, outcome: str, note: str) -> None:
+    expect(rows(page, "werk").nth(0).locator("[data-field=outcome]")).to_have_value(outcome)
+    expect(rows(page, "werk").nth(0).locator("[data-field=note]")).to_have_value(note)
+
+
+def test_state_survives_a_reload_in_the_same_tab(page: Page, live_server: str) -> None:
+    mark_first_werk(page, live_server, "Volzet tot maart")
     page.reload()
-    expect(rows(page, "werk").nth(0).locator("[data-field=outcome]")).to_have_value("no_capacity")
-    expect(rows(page, "werk").nth(0).locator("[data-field=note]")).to_have_value("Volzet tot maart")
+    expect_first_werk(page, "no_capacity", "Volzet tot maart")
+
+
+def test_another_tab_does_not_see_the_notes(
+    context: BrowserContext, page: Page, live_server: str
+) -> None:
+    """The next person at a shared desk opens a new tab for the same town: nothing shows."""
+    mark_first_werk(page, live_server, "Volzet tot maart")
+    other = context.new_page()
+    other.goto(f"{live_server}/uitputtingscheck?gemeente=Izegem&domein=werk&toon=1")
+    expect_first_werk(other, "not_tried", "")
+    assert other.evaluate(STORED)["local"] == []
+
+
+def test_new_person_wipes_everything(page: Page, live_server: str) -> None:
+    fill_profile(page, live_server)
+    rows(page, "wonen").nth(0).locator("[data-field=note]").fill("Notitie van de vorige persoon")
+    old_id = json.loads(page.evaluate(f"sessionStorage.getItem('{PREFIX}check')"))["id"]
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Nieuwe persoon (wis alles)").click()
+    expect(rows(page, "wonen").nth(0).locator("[data-field=note]")).to_have_value(
+        "Notitie van de vorige persoon"
+    )  # 'Annuleren' keeps everything
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Nieuwe persoon (wis alles)").click()
+    page.wait_for_url(f"{live_server}/uitputtingscheck")
+    expect(page.locator("#bijlage")).to_have_count(0)
+    expect(page.locator("#leeftijd")).to_have_value("")
+    stored = page.evaluate(STORED)
+    new_id = json.loads(page.evaluate(f"sessionStorage.getItem('{PREFIX}check')"))["id"]
+    assert stored == {"local": [], "session": [f"{PREFIX}check"]} and new_id != old_id
+    page.go_back()  # the previous person's page was replaced, not kept one step back
+    assert page.url == f"{live_server}/uitputtingscheck?gemeente=tielt"
+    expect(page.locator("#bijlage")).to_have_count(0)
+    page.goto(f"{live_server}/uitputtingscheck?gemeente=tielt&domein=wonen&toon=1")
+    expect(rows(page, "wonen").nth(0).locator("[data-field=note]")).to_have_value("")
+
+
+@pytest.mark.parametrize(("hours", "kept"), [(23, True), (25, False)])
+def test_a_check_older_than_24_hours_is_purged_on_load(
+    page: Page, live_server: str, hours: int, kept: bool
+) -> None:
+    mark_first_werk(page, live_server, "Volzet tot maart")
+    key = rows(page, "werk").nth(0).get_attribute("data-key")
+    page.evaluate(
+        """([prefix, hours, key]) => {
+          const check = JSON.parse(sessionStorage.getItem(prefix + "check"));
+          const created = Date.now() - hours * 3600 * 1000;
+          const state = JSON.parse(sessionStorage.getItem(prefix + "v2." + check.id));
+          sessionStorage.setItem(prefix + "check", JSON.stringify({id: check.id, created}));
+          sessionStorage.setItem(prefix + "v2." + check.id, JSON.stringify({...state, created}));
+          // What the first version left: per town, in localStorage, without a date.
+          localStorage.setItem(prefix + "v1.36008", JSON.stringify({
+            entries: {[key]: {name: "x", outcome: "refused", waiting_weeks: null, note: "Oud"}},
+            added: [],
+          }));
+        }""",
+        [PREFIX, hours, key],
+    )
+    page.reload()
+    if kept:
+        expect_first_werk(page, "no_capacity", "Volzet tot maart")
+    else:
+        expect_first_werk(page, "not_tried", "")
+    assert page.evaluate(STORED)["local"] == []  # the first version's entries are gone
 
 
 def test_bad_input_in_the_browser_keeps_the_form(page: Page, live_server: str) -> None:
-    page.goto(f"{live_server}/uitputtingscheck?gemeente=Roeselare")
+    page.goto(f"{live_server}/uitputtingscheck?gemeente=Roeselaere")
     page.get_by_label("Wonen").check()
     page.locator("#leeftijd").fill("250")
+    page.locator("#vlag-verblijf").select_option("ja")
     page.get_by_role("button", name="Toon de checklist").click()
     expect(page.locator("#fouten")).to_contain_text("De leeftijd moet tussen 0 en 120 jaar liggen.")
     expect(page.locator("#leeftijd")).to_have_value("250")
+    expect(page.locator("#gemeente")).to_have_value("Roeselaere")
     expect(page.get_by_label("Wonen")).to_be_checked()
+    page.locator("#leeftijd").fill("40")
+    # 'Bedoelde je' submits the form with the suggested town: the rest of the profile stays.
+    page.locator("#fouten").get_by_role("button", name="Roeselare").click()
+    expect(page.locator("#bijlage")).to_be_visible()
+    assert page.url == f"{live_server}/uitputtingscheck"
+    expect(page.locator("#leeftijd")).to_have_value("40")
+    expect(page.locator("#vlag-verblijf")).to_have_value("ja")
+    expect(page.get_by_role("checkbox", name="Wonen")).to_be_checked()
     expect(page.locator("#gemeente")).to_have_value("Roeselare")
 
 
@@ -281,10 +381,11 @@ def test_without_javascript_the_list_prints_as_a_blank_annex(
 
 def test_phone_screenshot(page: Page, live_server: str, artifacts: Path) -> None:
     page.set_viewport_size({"width": 360, "height": 800})
-    page.goto(
-        f"{live_server}/uitputtingscheck?gemeente=Meulebeke&domein=wonen&leeftijd=17"
-        "&verblijf=ja&toon=1"
-    )
+    page.goto(f"{live_server}/uitputtingscheck?gemeente=Meulebeke")
+    page.get_by_label("Wonen").check()
+    page.locator("#leeftijd").fill("17")
+    page.locator("#vlag-verblijf").select_option("ja")
+    page.get_by_role("button", name="Toon de checklist").click()
     page.screenshot(path=str(artifacts / "uitputtingscheck-360.png"))
     item = rows(page, "wonen").nth(0)
     item.locator("[data-field=outcome]").select_option("waiting_list")

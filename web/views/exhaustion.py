@@ -1,8 +1,10 @@
 """The exhaustion check (/uitputtingscheck) and its JSON APIs: partnerships, intake check, verdicts.
 
-Stateless by design: the need profile travels in the query string (town, domains, age, flags; never
-a name or address), outcomes and notes stay in the browser. Nothing here logs or stores a profile,
-and every response is sent with ``Cache-Control: no-store``. The rules live in directory.exhaustion.
+Stateless by design, and no profile in a URL: town and life domains (the question) may come from
+the link, age and situation flags (the person) only from the POSTed form, so they stay out of
+access logs, proxies and browser history. Outcomes and notes stay in the browser tab. Nothing here
+logs or stores a profile; every response is sent with ``Cache-Control: no-store``. The rules live
+in directory.exhaustion.
 """
 
 from __future__ import annotations
@@ -16,16 +18,15 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from sqlalchemy import select
 
 from directory import models as m
+from directory.display import age_range, source_date_label
 from directory.exhaustion import (
     FLAGS,
     OUTCOME_LABELS,
     Entry,
     Hint,
     RecordError,
-    age_range_text,
     check_record,
     data_date,
-    date_label,
     domain_verdict,
     is_partnership_service,
     need_profile,
@@ -66,6 +67,8 @@ INTAKE_LABELS = {
 # The three states of the partnership fact "regular services exhausted", as the page shows them.
 EXHAUSTED_VARIANTS = (("unknown", None), ("yes", True), ("no", False))
 _FLAG_VALUES = {"": None, "ja": True, "nee": False}
+# Fields that describe the person: read from a POSTed form only, never from a URL.
+PERSONAL_FIELDS = ("leeftijd", *(flag.param for flag in FLAGS))
 
 
 @bp.after_request
@@ -88,8 +91,10 @@ class ProfileForm:
     age_text: str = ""
     flag_texts: dict[str, str] = field(default_factory=dict)  # param -> "", "ja" or "nee"
     submitted: bool = False
+    # A link (old bookmark, hand-made URL) carried age or flags: they were not used.
+    ignored_from_link: bool = False
     errors: dict[str, str] = field(default_factory=dict)  # field id -> Dutch message
-    suggestions: list[tuple[str, str]] = field(default_factory=list)
+    suggestions: list[tuple[str, str]] = field(default_factory=list)  # (name, slug)
     town: Municipality | None = None
     age: int | None = None
     flags: dict[str, bool | None] = field(default_factory=dict)
@@ -107,15 +112,21 @@ def _clean(value: str | None, limit: int = 100) -> str:
     return "".join(ch for ch in (value or "") if ch.isprintable()).strip()[:limit]
 
 
-def read_form(args: Any, gazetteer: Gazetteer) -> ProfileForm:
-    """Parse the page's query string; every problem becomes a Dutch message beside its field."""
+def read_form(values: Any, gazetteer: Gazetteer, *, posted: bool) -> ProfileForm:
+    """Parse the profile; every problem becomes a Dutch message beside its field.
+
+    From a link (``posted=False``) only the town and the domains are read; age and flags come from
+    the POSTed form alone. A POST is always a submission; a link is one when it says ``toon``.
+    """
     labels = domain_labels()
+    chosen = _clean(values.get("kies_gemeente")) if posted else ""  # a 'Bedoelde je' button
     form = ProfileForm(
-        town_text=_clean(args.get("gemeente")),
-        age_text=_clean(args.get("leeftijd"), 20),
-        submitted="toon" in args,
+        town_text=chosen or _clean(values.get("gemeente")),
+        age_text=_clean(values.get("leeftijd"), 20) if posted else "",
+        submitted=posted or "toon" in values,
+        ignored_from_link=not posted and any(values.get(name) for name in PERSONAL_FIELDS),
     )
-    codes = list(dict.fromkeys(_clean(v, 40).lower() for v in args.getlist("domein")))
+    codes = list(dict.fromkeys(_clean(v, 40).lower() for v in values.getlist("domein")))
     form.domain_codes = [c for c in codes if c in labels]
     unknown = [c for c in codes if c and c not in labels]
     if unknown:
@@ -125,12 +136,12 @@ def read_form(args: Any, gazetteer: Gazetteer) -> ProfileForm:
     if form.town_text:
         try:
             form.town = resolve_town(form.town_text, gazetteer)
+            if chosen:
+                form.town_text = form.town.name_nl
         except UnknownMunicipality as exc:
-            # The suggestions follow as links, so the message leaves them out.
+            # The suggestions follow as buttons, so the message leaves them out.
             form.errors["gemeente"] = f"Geen gemeente gevonden voor ‘{exc.query}’."
-            form.suggestions = [
-                (s.name_nl, _replace_arg(args, "gemeente", s.slug)) for s in exc.suggestions
-            ]
+            form.suggestions = [(s.name_nl, s.slug) for s in exc.suggestions]
     elif form.submitted:
         form.errors["gemeente"] = "Vul de gemeente in waar de persoon woont."
     try:
@@ -138,7 +149,7 @@ def read_form(args: Any, gazetteer: Gazetteer) -> ProfileForm:
     except RecordError as exc:
         form.errors["leeftijd"] = str(exc)
     for flag in FLAGS:
-        text = _clean(args.get(flag.param), 10).lower()
+        text = _clean(values.get(flag.param), 10).lower() if posted else ""
         form.flag_texts[flag.param] = text
         if text in _FLAG_VALUES:
             form.flags[flag.name] = _FLAG_VALUES[text]
@@ -149,25 +160,21 @@ def read_form(args: Any, gazetteer: Gazetteer) -> ProfileForm:
     return form
 
 
-def _replace_arg(args: Any, name: str, value: str) -> str:
-    params = args.to_dict(flat=False)
-    params[name] = value
-    return url_for("exhaustion.check_page", **params)
-
-
-def profile_url(
+def profile_fields(
     town: Municipality, domains: Sequence[str], age: int | None, flags: Mapping[str, bool | None]
-) -> str:
-    """The link that reopens a profile (the JSON upload sends the referrer here)."""
-    params: dict[str, Any] = {"gemeente": town.slug, "domein": list(domains)}
+) -> dict[str, str | list[str]]:
+    """The form fields that reopen a profile when POSTed to the page (the JSON upload does this).
+
+    Fields, not a link: a link with the age and flags would end up in logs and browser history.
+    """
+    fields: dict[str, str | list[str]] = {"gemeente": town.slug, "domein": list(domains)}
     if age is not None:
-        params["leeftijd"] = age
+        fields["leeftijd"] = str(age)
     for flag in FLAGS:
         value = flags.get(flag.name)
         if value is not None:
-            params[flag.param] = "ja" if value else "nee"
-    params["toon"] = "1"
-    return url_for("exhaustion.check_page", **params)
+            fields[flag.param] = "ja" if value else "nee"
+    return fields
 
 
 # -- the check list -------------------------------------------------------------------------------
@@ -194,7 +201,7 @@ class ServiceRow:
 
     @property
     def source_label(self) -> str:
-        return date_label(self.source_date)
+        return source_date_label(self.source_date)
 
 
 @dataclass(frozen=True)
@@ -307,9 +314,7 @@ def build_checklist(form: ProfileForm, today: date) -> list[DomainList]:
                     organization=hit.organization,
                     url=url_for("services.service_page", service_id=hit.id),
                     contacts=_contacts(document),
-                    age_range=age_range_text(
-                        document.get("minimum_age"), document.get("maximum_age")
-                    ),
+                    age_range=age_range(document.get("minimum_age"), document.get("maximum_age")),
                     source_date=dates.source_date,
                     verified=dates.verified,
                     hints=hints,
@@ -399,11 +404,16 @@ def _page_data(form: ProfileForm, sections: list[DomainList]) -> dict[str, Any]:
     }
 
 
-@bp.get("/uitputtingscheck")
+@bp.route("/uitputtingscheck", methods=["GET", "POST"])
 def check_page() -> tuple[str, int]:
-    """The need profile form and, once it is valid, the check list, the annex and the intake."""
+    """The need profile form and, once it is valid, the check list, the annex and the intake.
+
+    GET takes the town and domains from the link (the town page's prefill); the form POSTs the
+    whole profile, so the age and flags never appear in a URL.
+    """
     gazetteer = get_state().gazetteer
-    form = read_form(request.args, gazetteer)
+    posted = request.method == "POST"
+    form = read_form(request.form if posted else request.args, gazetteer, posted=posted)
     today = clock.now().date()
     sections: list[DomainList] = []
     panels: list[PartnershipPanel] = []
@@ -632,7 +642,11 @@ def partnership_check_api() -> tuple[Response, int]:
 
 @bp.post("/api/v1/exhaustion/verdict")
 def verdict_api() -> tuple[Response, int]:
-    """A saved check (notes optional) -> verdict per domain; refuses a file edited by hand."""
+    """A saved check (notes optional) -> verdict per domain; refuses a file edited by hand.
+
+    ``reopen`` gives the form fields to POST to the page, never a link: a link would carry the
+    age and flags into logs and browser history.
+    """
     labels = domain_labels()
     try:
         record = parse_record(_json_body(), gazetteer=get_state().gazetteer, domain_labels=labels)
@@ -645,5 +659,9 @@ def verdict_api() -> tuple[Response, int]:
         verdicts={domain: verdict.as_json() for domain, verdict in computed.items()},
         messages={domain: verdict.message for domain, verdict in computed.items()},
         exhausted=services_exhausted(computed, record.entries),
-        url=profile_url(record.municipality, record.domains, record.age, record.flags),
+        reopen={
+            "method": "post",
+            "action": url_for("exhaustion.check_page"),
+            "fields": profile_fields(record.municipality, record.domains, record.age, record.flags),
+        },
     ), 200

@@ -1,11 +1,15 @@
-/* Exhaustion check (uitputtingscheck): keeps outcomes and notes in this browser only, mirrors the
-   verdict rules of directory/exhaustion.py, writes the JSON download and reads it back. The only
-   request it makes is the uploaded file's check, sent without its notes. */
+/* Exhaustion check (uitputtingscheck): keeps outcomes and notes in this browser tab only (under a
+   random id per check, at most 24 hours), mirrors the verdict rules of directory/exhaustion.py,
+   writes the JSON download and reads it back. The only request it makes is the uploaded file's
+   check, sent without its notes; the file's profile is then POSTed, never put in a link. */
 (function () {
   "use strict";
 
-  var STORE = "socialekaart.uitputtingscheck.v1.";
-  var FLASH = "socialekaart.uitputtingscheck.flash";
+  var PREFIX = "socialekaart.uitputtingscheck.";
+  var CHECK = PREFIX + "check"; // {id, created}: the check this tab works on
+  var STATE = PREFIX + "v2."; // + check id -> {created, towns: {<NIS>: {entries, added}}}
+  var FLASH = PREFIX + "flash";
+  var MAX_AGE_MS = 24 * 60 * 60 * 1000;
   var MAX_NOTE = 500;
   var MAX_WEEKS = 520;
   var KEEP = " Er werd niets gewijzigd.";
@@ -54,23 +58,142 @@
     return parts.join(" ");
   }
 
-  // -- storage --
+  // -- storage: sessionStorage, one entry per check, gone with the tab or after 24 hours --
 
-  function loadState(nis) {
+  function store(kind) {
     try {
-      var state = JSON.parse(window.localStorage.getItem(STORE + nis));
-      if (state && typeof state.entries === "object" && Array.isArray(state.added)) return state;
-    } catch (e) { /* no storage or a broken value: start empty */ }
-    return { entries: {}, added: [] };
+      return window[kind] || null;
+    } catch (e) {
+      return null; // storage switched off
+    }
   }
 
-  function saveState(nis, state) {
+  function readJSON(storage, key) {
     try {
-      window.localStorage.setItem(STORE + nis, JSON.stringify(state));
+      return JSON.parse(storage.getItem(key));
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function writeJSON(storage, key, value) {
+    try {
+      storage.setItem(key, JSON.stringify(value));
       return true;
     } catch (e) {
       return false;
     }
+  }
+
+  function ourKeys(storage) {
+    var keys = [];
+    for (var i = 0; i < storage.length; i++) {
+      if (storage.key(i).indexOf(PREFIX) === 0) keys.push(storage.key(i));
+    }
+    return keys;
+  }
+
+  function isFresh(value, now) {
+    return !!value && typeof value.created === "number" && now - value.created <= MAX_AGE_MS &&
+      value.created <= now + 60000;
+  }
+
+  // On every load: drop what the first version left in localStorage (per town, no end date), an
+  // expired check, and the state of any check other than this tab's current one.
+  function purge(now) {
+    var local = store("localStorage");
+    if (local) ourKeys(local).forEach(function (key) { local.removeItem(key); });
+    var session = store("sessionStorage");
+    if (!session) return;
+    var current = readJSON(session, CHECK);
+    if (!isFresh(current, now) || !/^[0-9a-f]{32}$/.test(current.id)) {
+      session.removeItem(CHECK);
+      current = null;
+    }
+    ourKeys(session).forEach(function (key) {
+      if (key === CHECK || key === FLASH) return;
+      if (!current || key !== STATE + current.id || !isFresh(readJSON(session, key), now)) {
+        session.removeItem(key);
+      }
+    });
+  }
+
+  function randomId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); })
+      .join("");
+  }
+
+  // Everything this page ever stored, in both storages; the flash message survives on request.
+  function wipe(keepFlash) {
+    [store("localStorage"), store("sessionStorage")].forEach(function (storage) {
+      if (!storage) return;
+      ourKeys(storage).forEach(function (key) {
+        if (!(keepFlash && key === FLASH)) storage.removeItem(key);
+      });
+    });
+  }
+
+  function newCheck() {
+    wipe(true);
+    var check = { id: randomId(), created: Date.now() };
+    var session = store("sessionStorage");
+    if (session) writeJSON(session, CHECK, check);
+    return check;
+  }
+
+  function currentCheck() {
+    purge(Date.now());
+    var session = store("sessionStorage");
+    return (session && readJSON(session, CHECK)) || newCheck();
+  }
+
+  function loadState(check, nis) {
+    var session = store("sessionStorage");
+    var saved = session && readJSON(session, STATE + check.id);
+    var state = saved && saved.towns && saved.towns[nis];
+    if (state && typeof state.entries === "object" && state.entries && Array.isArray(state.added)) {
+      return state;
+    }
+    return { entries: {}, added: [] };
+  }
+
+  function saveState(check, nis, state) {
+    var session = store("sessionStorage");
+    if (!session) return false;
+    var saved = readJSON(session, STATE + check.id);
+    if (!saved || typeof saved.towns !== "object" || !saved.towns) {
+      saved = { created: check.created, towns: {} };
+    }
+    saved.towns[nis] = state;
+    return writeJSON(session, STATE + check.id, saved);
+  }
+
+  function hasMarks(check) {
+    var session = store("sessionStorage");
+    var saved = session && readJSON(session, STATE + check.id);
+    if (!saved || !saved.towns) return false;
+    return Object.keys(saved.towns).some(function (nis) {
+      var town = saved.towns[nis] || {};
+      var entries = town.entries || {};
+      return (town.added || []).length > 0 || Object.keys(entries).some(function (key) {
+        var e = entries[key] || {};
+        return (e.outcome && e.outcome !== "not_tried") || e.note || e.waiting_weeks != null;
+      });
+    });
+  }
+
+  function setupNewPerson() {
+    all("[data-action=new-person]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        if (!window.confirm("Alles wissen voor een nieuwe persoon: het profiel, de aanduidingen en de " +
+            "notities? Wil je deze check bewaren, download dan eerst de JSON.")) return;
+        wipe(false);
+        // replace: the previous person's page does not stay one 'back' away.
+        window.location.replace(button.getAttribute("data-href"));
+      });
+    });
   }
 
   function weeksValue(text) {
@@ -113,31 +236,44 @@
     return copy;
   }
 
+  // A loaded file is a whole check: it starts a new one in this tab, holding only the file's state.
   function applyRecord(record, answer) {
-    var nis = answer.municipality.nis;
-    var state = loadState(nis);
-    var domains = record.domains;
-    Object.keys(state.entries).forEach(function (key) {
-      if (domains.indexOf(key.split("|")[0]) >= 0) delete state.entries[key];
-    });
+    var state = { entries: {}, added: [] };
     record.services.forEach(function (s) {
       state.entries[s.domain + "|" + s.id] = {
         name: s.name, outcome: s.outcome, waiting_weeks: s.waiting_weeks == null ? null : s.waiting_weeks,
         note: s.note || "",
       };
     });
-    state.added = state.added.filter(function (a) { return domains.indexOf(a.domain) < 0; }).concat(
-      record.added.map(function (a) {
-        return {
-          domain: a.domain, name: a.name, contact: a.contact || "", outcome: a.outcome,
-          waiting_weeks: a.waiting_weeks == null ? null : a.waiting_weeks, note: a.note || "",
-        };
-      })
-    );
-    return saveState(nis, state);
+    state.added = record.added.map(function (a) {
+      return {
+        domain: a.domain, name: a.name, contact: a.contact || "", outcome: a.outcome,
+        waiting_weeks: a.waiting_weeks == null ? null : a.waiting_weeks, note: a.note || "",
+      };
+    });
+    return saveState(newCheck(), answer.municipality.nis, state);
   }
 
-  function setupUpload() {
+  // The profile goes back to the page as a POSTed form: age and flags never enter a URL.
+  function submitProfile(reopen) {
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = reopen.action;
+    form.hidden = true;
+    Object.keys(reopen.fields).forEach(function (name) {
+      [].concat(reopen.fields[name]).forEach(function (value) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        input.value = value;
+        form.appendChild(input);
+      });
+    });
+    document.body.appendChild(form);
+    form.submit();
+  }
+
+  function setupUpload(check) {
     var input = document.getElementById("upload");
     var message = document.getElementById("upload-message");
     if (!input) return;
@@ -190,6 +326,11 @@
             show(answer.error + KEEP, true);
             return;
           }
+          if (hasMarks(check) && !window.confirm("Het bestand vervangt de aanduidingen en notities " +
+              "in dit tabblad. Doorgaan?")) {
+            show("Het bestand werd niet geladen." + KEEP, false);
+            return;
+          }
           if (!applyRecord(record, answer)) {
             show("Deze browser laat niet toe de check te bewaren (opslag uitgeschakeld)." + KEEP, true);
             return;
@@ -197,7 +338,7 @@
           try {
             window.sessionStorage.setItem(FLASH, "Het bestand werd geladen.");
           } catch (e) { /* the page still shows the loaded state */ }
-          window.location.assign(answer.url);
+          submitProfile(answer.reopen);
         }).catch(function () {
           show("Het bestand kon niet gecontroleerd worden (geen verbinding?)." + KEEP, true);
         });
@@ -208,9 +349,9 @@
 
   // -- the check list --
 
-  function setupCheck(data) {
+  function setupCheck(data, check) {
     var nis = data.municipality.nis;
-    var state = loadState(nis);
+    var state = loadState(check, nis);
     var labels = {};
     var firstSelect = document.querySelector("[data-field=outcome]") ||
       document.querySelector("[data-add=outcome]");
@@ -234,7 +375,7 @@
       delete state.entries[key];
     });
     if (moved) {
-      saveState(nis, state);
+      saveState(check, nis, state);
       var message = document.getElementById("upload-message");
       if (message) {
         message.textContent = moved + " dienst(en) uit je eerdere check staan niet meer in de " +
@@ -270,7 +411,7 @@
         entry.waiting_weeks = weeksValue(weeks.value);
         weeks.setAttribute("aria-invalid", weeks.value.trim() && entry.waiting_weeks == null ? "true" : "false");
         entry.note = note.value.slice(0, MAX_NOTE);
-        saveState(nis, state);
+        saveState(check, nis, state);
         refresh();
       };
       outcome.addEventListener("change", sync);
@@ -349,7 +490,7 @@
         li._entry = item;
         bindRow(li, item, function () {
           state.added.splice(state.added.indexOf(item), 1);
-          saveState(nis, state);
+          saveState(check, nis, state);
           renderAdded();
           refresh();
         });
@@ -468,7 +609,7 @@
         domain: section.getAttribute("data-domain"), name: name, contact: get("contact").value.trim(),
         outcome: get("outcome").value, waiting_weeks: weeks, note: get("note").value.slice(0, MAX_NOTE),
       });
-      saveState(nis, state);
+      saveState(check, nis, state);
       ["name", "contact", "waiting_weeks", "note"].forEach(function (n) { get(n).value = ""; });
       get("outcome").value = "not_tried";
       renderAdded();
@@ -488,13 +629,6 @@
       b.addEventListener("click", function () { refresh(); window.print(); });
     });
     all("[data-action=download]").forEach(function (b) { b.addEventListener("click", download); });
-    all("[data-action=clear]").forEach(function (b) {
-      b.addEventListener("click", function () {
-        if (!window.confirm("Alle aanduidingen en notities voor " + data.municipality.name + " wissen?")) return;
-        try { window.localStorage.removeItem(STORE + nis); } catch (e) { /* nothing stored */ }
-        window.location.reload();
-      });
-    });
     window.addEventListener("beforeprint", refresh);
     refresh();
     // For tests and other scripts on the page: the record the download would contain.
@@ -502,7 +636,9 @@
   }
 
   all("[data-js-only]").forEach(function (el) { el.hidden = false; });
-  setupUpload();
+  var check = currentCheck();
+  setupNewPerson();
+  setupUpload(check);
   var dataElement = document.getElementById("check-data");
-  if (dataElement) setupCheck(JSON.parse(dataElement.textContent));
+  if (dataElement) setupCheck(JSON.parse(dataElement.textContent), check);
 })();
