@@ -23,7 +23,7 @@ from referencing.jsonschema import DRAFT202012
 from werkzeug.datastructures import MultiDict
 
 from rights import default_rulebook
-from web.views.rights import number_from_text, read_answer
+from web.views.rights_form import number_from_text, read_answer
 
 LEEFLOON_ROESELARE = {"statuses": ["leefloon"], "leefloon_months": 8, "municipality": "Roeselare"}
 AUTOMATIC = ("verhoogde_tegemoetkoming", "sociaal_tarief_energie", "sociaal_tarief_water")
