@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from web import cli, state
+from web import cli, security, state
 from web.config import DEFAULTS
 
 __all__ = ["create_app"]
@@ -27,6 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config["INDEX_DIR"]:
         app.config["INDEX_DIR"] = str(Path(app.instance_path) / "index")
     state.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     from web import views
 

@@ -37,7 +37,7 @@ def init_command() -> None:
     """Create or upgrade the database and load the gazetteer and taxonomies."""
     state = get_state()
     upgrade(str(state.engine.url.render_as_string(hide_password=False)))
-    with state.sessions.begin() as session:
+    with state.writers.begin() as session:
         counts = load_reference_data(session, state.gazetteer)
     try:
         partnerships = load_partnerships(gazetteer=state.gazetteer)
@@ -58,7 +58,7 @@ def import_command(path: Path, report: Path | None, actor: str) -> None:
     """Import HSDS 3.0 JSON, an HSDS 3.0 or 1.x tabular data package (folder, .json or .zip)."""
     state = get_state()
     try:
-        with state.sessions.begin() as session:
+        with state.writers.begin() as session:
             result = import_path(
                 session, path, gazetteer=state.gazetteer, geocoder=state.geocoder(), actor=actor
             )
@@ -170,7 +170,7 @@ def changes_accept_command(change_ids: tuple[int, ...], actor: str) -> None:
     state = get_state()
     changed: set[str] = set()
     try:
-        with state.sessions.begin() as session:
+        with state.writers.begin() as session:
             for change_id in change_ids:
                 changed.add(
                     accept_change(
@@ -191,7 +191,7 @@ def changes_reject_command(change_ids: tuple[int, ...], actor: str) -> None:
     """Refuse proposed changes; they stay on record as rejected."""
     state = get_state()
     try:
-        with state.sessions.begin() as session:
+        with state.writers.begin() as session:
             for change_id in change_ids:
                 reject_change(session, change_id, actor=actor)
     except ChangeError as exc:
@@ -209,9 +209,13 @@ def _reindex(service_ids: list[str]) -> None:
         state.index.upsert(services_to_hsds(session, [s for s in services if s is not None]))
 
 
-def _fetcher(app: Flask, min_interval: float | None = None) -> Fetcher:
+def _fetcher(app: Flask, min_interval: float | None = None, allow_private: bool = False) -> Fetcher:
     cache = Path(app.instance_path) / "scrape-cache"
-    return Fetcher(cache_dir=cache, min_interval=1.0 if min_interval is None else min_interval)
+    return Fetcher(
+        cache_dir=cache,
+        min_interval=1.0 if min_interval is None else min_interval,
+        allow_private=allow_private,
+    )
 
 
 @scrape_group.command("list")
@@ -232,9 +236,12 @@ def scrape_list_command() -> None:
 @click.option("--limit", type=int, help="Fetch at most this many pages.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--base-url", help="Fetch from this base URL instead (a mirror or a test server).")
+@click.option(
+    "--allow-private", is_flag=True, help="Also fetch from local and private addresses (a mirror)."
+)
 @with_appcontext
 def scrape_run_command(
-    source_id: str, limit: int | None, dry_run: bool, base_url: str | None
+    source_id: str, limit: int | None, dry_run: bool, base_url: str | None, allow_private: bool
 ) -> None:
     """Scrape one source: per URL new, changed, unchanged or failed (and why), then a summary."""
     state = get_state()
@@ -246,18 +253,22 @@ def scrape_run_command(
         raise click.ClickException(f"Unknown source {source_id!r}; see 'scrape list'.") from exc
     counts: Counter[str] = Counter()
     changed: list[str] = []
-    with _fetcher(current_app, source.min_interval) as fetcher:
-        pages = run_source(source, fetcher, limit=limit)
-        for outcome in load_pages(
-            state.sessions, pages, source=source, gazetteer=state.gazetteer, dry_run=dry_run
-        ):
-            counts[outcome.result] += 1
-            if outcome.result in ("added", "applied") and outcome.service_id:
-                changed.append(outcome.service_id)
-            label = outcome.name or ""
-            click.echo(f"{outcome.result:<9} {outcome.url} {label} {outcome.detail}".rstrip())
-    if not dry_run:
-        _reindex(changed)
+    try:
+        with _fetcher(current_app, source.min_interval, allow_private) as fetcher:
+            pages = run_source(source, fetcher, limit=limit)
+            for outcome in load_pages(
+                state.writers, pages, source=source, gazetteer=state.gazetteer, dry_run=dry_run
+            ):
+                counts[outcome.result] += 1
+                if outcome.result in ("added", "applied") and outcome.service_id:
+                    changed.append(outcome.service_id)
+                label = outcome.name or ""
+                click.echo(f"{outcome.result:<9} {outcome.url} {label} {outcome.detail}".rstrip())
+    finally:
+        # Each page is committed on its own: what was applied before a crash or Ctrl-C must
+        # still become findable.
+        if not dry_run:
+            _reindex(changed)
     summary = ", ".join(f"{counts[k]} {k}" for k in LOAD_RESULTS)
     click.echo(f"{source.id}: {summary}" + (" (dry run: nothing written)" if dry_run else ""))
 
@@ -266,10 +277,13 @@ def scrape_run_command(
 @click.argument("url")
 @click.option("--dry-run", is_flag=True, required=True, help="Required: this command never writes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the proposed HSDS record as JSON.")
+@click.option(
+    "--allow-private", is_flag=True, help="Also fetch from local and private addresses (a mirror)."
+)
 @with_appcontext
-def scrape_url_command(url: str, dry_run: bool, as_json: bool) -> None:
+def scrape_url_command(url: str, dry_run: bool, as_json: bool, allow_private: bool) -> None:
     """Run the generic extraction on one page and print the HSDS service it would propose."""
-    with _fetcher(current_app, 0) as fetcher:
+    with _fetcher(current_app, 0, allow_private) as fetcher:
         try:
             record = scrape_url(url, fetcher)
         except ScrapeError as exc:

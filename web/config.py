@@ -23,4 +23,6 @@ DEFAULTS: dict[str, Any] = {
     "PER_PAGE": 20,
     # Secret for signing cookies; set it in production.
     "SECRET_KEY": "dev-only-change-me",
+    # Largest request body in bytes (1 MB); a bigger one gets a Dutch 413 page or JSON error.
+    "MAX_CONTENT_LENGTH": 1_000_000,
 }

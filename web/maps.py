@@ -1,7 +1,8 @@
 """Maps: list[MapPoint] (+ municipality outlines) -> HTML parts for a page. The only folium import.
 
 Leaflet and Leaflet.markercluster come from our own static folder, never a CDN: the only outside
-URL in a map is the configured tile server, and markers and outlines show without it.
+URL in a map is the configured tile server, and markers and outlines show without it. Maps add no
+inline style (site.css sizes `.folium-map`), so pages keep a strict Content-Security-Policy.
 """
 
 from __future__ import annotations
@@ -50,15 +51,15 @@ class LocalMap(folium.Map):
     """A folium Map with Leaflet from our static folder and without folium's page-wide styles.
 
     folium's own header sets `html, body {height: 100%}` and a viewport meta that blocks zooming
-    (an accessibility failure), so the header macro is replaced; the library lists are set per
-    instance because folium's class-level lists are shared by every map in the process.
+    (an accessibility failure), and its per-map <style> would need 'unsafe-inline' in the
+    Content-Security-Policy, so the header macro is empty (site.css sizes `.folium-map`); the
+    library lists are set per instance because folium's class-level lists are shared by every map
+    in the process.
     """
 
     _template = Template(
         """
-        {% macro header(this, kwargs) %}
-            <style>#{{ this.get_name() }} { position: relative; width: 100%; height: 100%; }</style>
-        {% endmacro %}
+        {% macro header(this, kwargs) %}{% endmacro %}
         {% macro html(this, kwargs) %}
             <div class="folium-map" id="{{ this.get_name() }}" role="region"
                  aria-label="{{ this.label }}"></div>
@@ -115,13 +116,18 @@ _SCRIPT_ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&{}'\u2028\u2
 
 
 class TileLayer(MacroElement):
-    """The configured XYZ tile server (folium's TileLayer looks up 1,000 named providers first)."""
+    """The configured XYZ tile server (folium's TileLayer looks up 1,000 named providers first).
+
+    Tiles are fetched with no Referer: the tile server would otherwise learn which service or
+    town page a referrer was looking at.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
             L.tileLayer({{ this.url }}, {
-                "attribution": {{ this.attribution }}, "maxZoom": {{ this.max_zoom }}
+                "attribution": {{ this.attribution }}, "maxZoom": {{ this.max_zoom }},
+                "referrerPolicy": "no-referrer"
             }).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """

@@ -1,10 +1,13 @@
 """Per-process state: the database engine, a session per request, the gazetteer and the index.
 
 One search index object per process, reused across requests (see notes on Whoosh searchers).
+Searches are serialised per process, so production scales with processes: gunicorn with several
+workers and ``--threads 1`` (see docs/web.md).
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +15,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from directory.db import make_engine, make_session_factory
+from directory.db import make_engine, make_session_factory, make_writer_session_factory
 from directory.gazetteer import Gazetteer, default_gazetteer
 from directory.geo import Geocoder, GeopyGeocoder, OfflineGeocoder
 from indexer import SearchIndex
@@ -20,21 +23,33 @@ from indexer import SearchIndex
 
 @dataclass
 class AppState:
-    """What the app keeps for its lifetime; built once in ``init_app``."""
+    """What the app keeps for its lifetime; built once in ``init_app``.
+
+    Shared by every thread of one process. The index is opened lazily under a lock, so two threads
+    answering the first requests at once cannot open (or create) it twice; per process there is
+    exactly one ``SearchIndex``.
+    """
 
     engine: Engine
     sessions: sessionmaker[Session]
+    # Write units (imports, scraped pages, review decisions) take the write lock up front.
+    writers: sessionmaker[Session]
     gazetteer: Gazetteer
     index_dir: Path
     geocoder_name: str
     _index: SearchIndex | None = field(default=None, repr=False)
+    _index_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def index(self) -> SearchIndex:
-        """The search index, opened (or created empty) on first use."""
-        if self._index is None:
-            self._index = SearchIndex.open_or_create(self.index_dir)
-        return self._index
+        """The search index, opened (or created empty) on first use; one per process."""
+        index = self._index
+        if index is None:
+            with self._index_lock:
+                if self._index is None:  # another thread may have opened it while we waited
+                    self._index = SearchIndex.open_or_create(self.index_dir)
+                index = self._index
+        return index
 
     def geocoder(self) -> Geocoder:
         """Offline by default; Nominatim only when the setting asks for it."""
@@ -50,6 +65,7 @@ def init_app(app: Flask) -> None:
     app.extensions["socialekaart"] = AppState(
         engine=engine,
         sessions=make_session_factory(engine),
+        writers=make_writer_session_factory(engine),
         gazetteer=default_gazetteer(),
         index_dir=Path(app.config["INDEX_DIR"]),
         geocoder_name=app.config["GEOCODER"],

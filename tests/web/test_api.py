@@ -162,6 +162,13 @@ def test_municipalities_complete_and_suggest(web: FlaskClient) -> None:
     assert not list(schema_validator("MunicipalityResponse").iter_errors(everything))
 
 
+@pytest.mark.parametrize("q", ["...", "-", " , ", "’", "?!", "°"])
+def test_municipalities_of_punctuation_only_is_empty(web: FlaskClient, q: str) -> None:
+    body = web.get("/api/v1/municipalities", query_string={"q": q}).get_json()
+    assert body == {"ok": True, "match": None, "results": []}
+    assert not list(schema_validator("MunicipalityResponse").iter_errors(body))
+
+
 def test_service_json(web: FlaskClient) -> None:
     body = web.get(f"/api/v1/services/{TEJO}").get_json()
     service = body["service"]

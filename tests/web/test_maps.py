@@ -134,3 +134,16 @@ def test_search_page_map_shows_results_of_the_page(web: FlaskClient) -> None:
     data = json.loads(MARKERS.search(html).group(1))
     assert data and all(row[3].count("/dienst/") == 1 for row in data)
     assert '"nis": "36015"' in html  # the town outline
+
+
+def test_tiles_are_fetched_without_referer() -> None:
+    script = str(draw(POINTS).script)
+    layer = re.search(r"L\.tileLayer\((.*?)\)\.addTo", script, re.S).group(1)
+    assert '"referrerPolicy": "no-referrer"' in layer
+
+
+def test_map_adds_no_inline_style() -> None:
+    """An inline <style> would need 'unsafe-inline' in the pages' Content-Security-Policy."""
+    parts = draw(POINTS, [municipality_outline("36015")])
+    assert "<style" not in str(parts.head) + str(parts.body)
+    assert "style=" not in str(parts.body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
@@ -13,7 +14,9 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from directory.opening_hours import is_open
 from directory.reference import domain_labels
+from tests.conftest import STARTER_CATALOGUE
 from web.params import SEARCH_PARAMETERS
 from web.views import clock
 
@@ -45,6 +48,23 @@ def test_home_starts_with_town_and_domain(web: FlaskClient) -> None:
     tiles = {b["value"]: b.get_text(strip=True) for b in form.select("button[name=domain]")}
     assert tiles == domain_labels()
     assert len(page.select("datalist#gemeenten option")) == 285
+
+
+@pytest.mark.parametrize("path", ["/", "/zoeken", "/gemeente", "/nergens"])
+def test_rights_and_exhaustion_checks_are_in_nav_and_footer(web: FlaskClient, path: str) -> None:
+    page = soup(web.get(path))
+    for part in ("header nav", "footer"):
+        links = [a["href"] for a in page.select(f"{part} a")]
+        assert "/rechten" in links and "/uitputtingscheck" in links, part
+
+
+def test_home_explains_the_rights_and_exhaustion_checks(web: FlaskClient) -> None:
+    section = soup(web.get("/")).select_one("main section.tools")
+    tools = {a.get_text(strip=True): a["href"] for a in section.select("h3 a")}
+    assert tools == {"Rechtencheck": "/rechten", "Uitputtingscheck": "/uitputtingscheck"}
+    text = section.get_text(" ", strip=True)
+    assert "op welke rechten en voordelen iemand recht heeft" in text
+    assert "lokaal partnerschap" in text
 
 
 def test_search_answers_domain_in_town(web: FlaskClient) -> None:
@@ -96,14 +116,51 @@ def test_facet_toggle_urls_filter_and_unfilter(web: FlaskClient) -> None:
     assert back.select_one("h1").get_text() == page.select_one("h1").get_text()
 
 
-def test_free_and_open_now_facets_have_counts(web: FlaskClient) -> None:
-    page = soup(web.get("/zoeken?municipality=Roeselare"))
-    for facet in ("facet-free", "facet-open"):
-        link = page.select_one(f"#{facet} ~ ul a")
-        count = int(link.select_one(".count").get_text(" ", strip=True).split()[0])
-        narrowed = soup(web.get(link["href"]))
-        heading = narrowed.select_one("h1").get_text()
-        assert heading.startswith("1 dienst" if count == 1 else f"{count} diensten")
+def catalogue_services() -> list[dict]:
+    """The active services of the starter catalogue, read straight from its HSDS file."""
+    services = json.loads(STARTER_CATALOGUE.read_text(encoding="utf-8"))
+    return [s for s in services if (s.get("status") or "active") not in ("inactive", "defunct")]
+
+
+def has_domain(service: dict, code: str) -> bool:
+    return any(
+        (a.get("taxonomy_term") or {}).get("taxonomy") == "levensdomein"
+        and a["taxonomy_term"].get("code") == code
+        for a in service.get("attributes") or []
+    )
+
+
+def is_free(service: dict) -> bool:
+    """Free as the catalogue says it: the fees start with 'gratis' or every price is zero."""
+    fees = (service.get("fees_description") or "").strip().lower()
+    amounts = [o.get("amount") for o in service.get("cost_options") or []]
+    known = [a for a in amounts if a is not None]
+    return fees.startswith(("gratis", "kosteloos", "free")) or (bool(known) and not any(known))
+
+
+def is_open_at(service: dict, moment: datetime) -> bool:
+    """Open when the service's own hours or the hours at one of its locations say so."""
+    schedules = [service.get("schedules")] + [
+        link.get("schedules") for link in service.get("service_at_locations") or []
+    ]
+    return any(is_open(s, moment) for s in schedules if s)
+
+
+def facet_count(page: BeautifulSoup, facet: str) -> int:
+    link = page.select_one(f"#{facet} ~ ul a")
+    return int(link.select_one(".count").get_text(" ", strip=True).split()[0])
+
+
+@pytest.mark.parametrize("domain", sorted(domain_labels()))
+def test_free_and_open_now_counts_match_the_catalogue(
+    web: FlaskClient, fixed_clock: datetime, domain: str
+) -> None:
+    """Counted from the HSDS file itself, not with the search that produced the facets."""
+    members = [s for s in catalogue_services() if has_domain(s, domain)]
+    page = soup(web.get(f"/zoeken?domain={domain}"))
+    assert page.select_one("h1").get_text().startswith(f"{len(members)} dienst")
+    assert facet_count(page, "facet-free") == sum(is_free(s) for s in members)
+    assert facet_count(page, "facet-open") == sum(is_open_at(s, fixed_clock) for s in members)
 
 
 def test_result_shows_opening_state(web: FlaskClient) -> None:
@@ -214,6 +271,21 @@ def test_town_page_per_domain_with_partnership(web: FlaskClient) -> None:
     assert 'media="print"' in response.get_data(as_text=True)
 
 
+def test_town_page_builds_the_check_link_from_the_route(loaded_app: Flask) -> None:
+    """The link follows the exhaustion check wherever its route is mounted."""
+    rule = next(loaded_app.url_map.iter_rules("exhaustion.check_page"))
+    original = rule.rule
+    rule.rule = "/hulp/uitputtingscheck"
+    rule.refresh()
+    try:
+        page = soup(loaded_app.test_client().get("/gemeente/roeselare"))
+    finally:
+        rule.rule = original
+        rule.refresh()
+    check = page.find("a", string="Start een uitputtingscheck voor deze gemeente")
+    assert check["href"] == "/hulp/uitputtingscheck?gemeente=roeselare"
+
+
 @pytest.mark.parametrize("key", ["8800", "Roulers", "36015", "Roeselare"])
 def test_town_page_redirects_any_form_to_its_slug(web: FlaskClient, key: str) -> None:
     response = web.get(f"/gemeente/{key}")
@@ -298,3 +370,20 @@ def test_odd_names_and_ids_never_500(loaded_app: Flask, prefix: str, text: str) 
 
     response = loaded_app.test_client().get(prefix + quote(text, safe=""))
     assert response.status_code in (200, 301, 302, 308, 404)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/zoeken?q=schulden",
+        "/gemeente/roeselare",
+        "/api/v1/search?q=x&municipality=Tielt",
+        "/uitputtingscheck?gemeente=tielt&domein=wonen&toon=1",
+        "/hsds/services",
+    ],
+)
+def test_pages_work_before_anything_is_imported(runner, client, url: str) -> None:  # noqa: ANN001
+    """A fresh install (init, no import, empty index) answers every page, never a 500."""
+    assert runner.invoke(args=["init"]).exit_code == 0
+    assert client.get(url).status_code == 200

@@ -53,13 +53,16 @@ def municipalities() -> Response:
     everything = gazetteer.municipalities()
     if not q:
         return jsonify(ok=True, match=None, results=[_municipality_json(t) for t in everything])
+    key = normalize(q)
+    if not key:
+        # Only punctuation or spaces: every name "starts with" the empty key, so nothing matches.
+        return jsonify(ok=True, match=None, results=[])
     match: Municipality | None
     suggestions: list[Municipality] = []
     try:
         match = resolve_town(q, gazetteer)
     except UnknownMunicipality as exc:
         match, suggestions = None, exc.suggestions
-    key = normalize(q)
     starts = [
         t
         for t in everything

@@ -15,12 +15,14 @@ TITLES = {
     400: "Die vraag begrijpen we niet",
     404: "Pagina niet gevonden",
     405: "Deze actie kan hier niet",
+    413: "Te veel gegevens verstuurd",
     500: "Er ging iets mis",
 }
 MESSAGES = {
     400: "Er klopt iets niet aan het adres of de zoekopdracht.",
     404: "Deze pagina bestaat niet (meer). Controleer het adres of zoek opnieuw.",
     405: "Deze pagina kan je alleen openen, niet versturen.",
+    413: "De verstuurde gegevens zijn te groot. Verstuur minder tekst of een kleiner bestand.",
     500: "Er ging bij ons iets mis. Probeer het later opnieuw.",
 }
 

@@ -1,4 +1,5 @@
-"""Dutch display formats shared by the pages: distances, dates, ages, phone links, language names.
+"""Dutch display formats shared by the pages: distances, dates, ages, phone and web links,
+language names.
 
 Pure functions; no flask.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
 from directory.opening_hours import MONTH_NAMES
 
@@ -39,6 +41,8 @@ LANGUAGE_NAMES = {
 }
 _PHONE_KEEP = re.compile(r"[^\d+]")
 _ISO_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+LINK_SCHEMES = frozenset({"http", "https"})
 
 
 def language_name(code: str) -> str:
@@ -84,6 +88,25 @@ def tel_href(number: str, extension: str | None = None) -> str | None:
     if extension and extension.strip().isdigit():
         digits += f",{extension.strip()}"
     return f"tel:{digits}"
+
+
+def safe_link(url: object) -> str | None:
+    """A catalogue URL fit for an href (http or https with a host), else None.
+
+    Catalogue data comes from scrapers and imports: a 'javascript:' or 'data:' URL rendered as a
+    link would run script on our pages, so anything else is treated as a missing link. Takes any
+    JSON value because HSDS documents are not type-checked this far.
+    """
+    text = url.strip() if isinstance(url, str) else ""
+    if not text or _CONTROL.search(text):
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    if parts.scheme.lower() not in LINK_SCHEMES or not parts.hostname:
+        return None
+    return text
 
 
 def age_range(minimum: float | None, maximum: float | None) -> str | None:

@@ -1,7 +1,8 @@
 """What the service page shows, built from the HSDS document, its provenance and our points.
 
 One builder for the HTML page and /api/v1/services/<id>. Missing data stays missing (None or an
-empty list): the template says 'geen telefoonnummer bekend', nothing is guessed.
+empty list): the template says 'geen telefoonnummer bekend', nothing is guessed. Web links from the
+catalogue pass `safe_link` here, so neither the page nor the JSON carries a 'javascript:' link.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from web.views.formatting import (
     age_range,
     language_name,
     parse_source_date,
+    safe_link,
     tel_href,
 )
 
@@ -259,7 +261,7 @@ def _source(
     document: dict, provenance: Any | None, today: date, stale_after_days: int
 ) -> SourceView:
     x_source = document.get("x-source") if isinstance(document.get("x-source"), dict) else {}
-    url = _text(getattr(provenance, "source_url", None)) or _text(x_source.get("url"))
+    url = safe_link(getattr(provenance, "source_url", None)) or safe_link(x_source.get("url"))
     source_date = _text(getattr(provenance, "source_date", None)) or _text(
         x_source.get("source_date")
     )
@@ -273,10 +275,10 @@ def _source(
     also = tuple(
         Link(
             _dutch_source_date(_text(item.get("source_date"))) or "niet gedateerd",
-            _text(item.get("url")),
+            safe_link(item.get("url")),
         )
         for item in x_source.get("also") or []
-        if isinstance(item, dict) and item.get("url")
+        if isinstance(item, dict) and safe_link(item.get("url"))
     )
     return SourceView(
         url=url,
@@ -378,7 +380,7 @@ def build_service_view(
         ),
         organization_id=org_id,
         organization_description=_text(organization.get("description")),
-        organization_website=_text(organization.get("website")),
+        organization_website=safe_link(organization.get("website")),
         domains=tuple(Link(domains.get(c, c), c) for c in codes["levensdomein"]),
         target_groups=tuple(Link(groups.get(c, c), c) for c in codes["doelgroep"]),
         ages=age_range(document.get("minimum_age"), document.get("maximum_age")),
@@ -386,7 +388,7 @@ def build_service_view(
         application_process=_text(document.get("application_process")),
         attending=tuple(attending),
         required_documents=tuple(
-            Link(_text(d.get("document")) or "document", _text(d.get("uri")))
+            Link(_text(d.get("document")) or "document", safe_link(d.get("uri")))
             for d in document.get("required_documents") or []
         ),
         wait_time=_text(document.get("wait_time")),
@@ -394,7 +396,7 @@ def build_service_view(
         cost_options=_cost_options(document.get("cost_options")),
         phones=_phones(document.get("phones")),
         email=_text(document.get("email")),
-        website=_text(document.get("url")),
+        website=safe_link(document.get("url")),
         contacts=tuple(
             ContactView(
                 name=_text(c.get("name")),

@@ -12,6 +12,7 @@ from directory.reference import domain_labels
 from web.maps import MapPoint
 from web.state import get_session, get_state
 from web.views import clock
+from web.views.formatting import safe_link
 from web.views.search import page_map
 from web.views.service_view import ServiceView, build_service_view
 
@@ -115,6 +116,7 @@ def organization_page(organization_id: str) -> str:
     return render_template(
         "organization.html",
         organization=document,
+        website=safe_link(document.get("website")),
         services=entries,
         search_url=url_for("search.search_page", organization=organization_id),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -16,7 +15,7 @@ from indexer.model import MAX_PER_PAGE
 from web.maps import MapPoint
 from web.state import get_session, get_state
 from web.views import clock
-from web.views.formatting import tel_href
+from web.views.formatting import safe_link, tel_href
 from web.views.lookups import opening_labels, phones_by_service
 from web.views.search import page_map
 
@@ -148,8 +147,8 @@ def _partnership_view(partnership: Partnership) -> dict:
         "person": contact.person,
         "phone": contact.phone,
         "phone_href": tel_href(contact.phone) if contact.phone else None,
-        "website": contact.website,
-        "referral_form": contact.referral_form,
+        "website": safe_link(contact.website),
+        "referral_form": safe_link(contact.referral_form),
         "towns": [m.name for m in partnership.municipalities],
     }
 
@@ -223,6 +222,6 @@ def town_page(key: str) -> Response | str:
         total=len(found),
         partnerships=[_partnership_view(p) for p in partnerships_for(town.nis)],
         map=map_html,
-        check_url=f"{request.script_root}/uitputtingscheck?{urlencode({'gemeente': town.slug})}",
+        check_url=url_for("exhaustion.check_page", gemeente=town.slug),
         search_url=url_for("search.search_page", municipality=town.name_nl),
     )
