@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer import SearchRequest
 from web.params import ParamError, carried_fields, parse_search_args
-from web.views.formatting import age_range, dutch_date, km, parse_source_date, tel_href
+from web.views.formatting import dutch_date, km, tel_href
 from web.views.service_view import stale_warning
 
 
@@ -85,22 +85,6 @@ def test_km(value: float, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2024-06-18", date(2024, 6, 18)),
-        ("2022-06", date(2022, 6, 1)),
-        ("2024-03 (start project)", date(2024, 3, 1)),
-        ("2019", date(2019, 1, 1)),
-        ("undated (recent)", None),
-        ("2024-13", None),
-        (None, None),
-    ],
-)
-def test_parse_source_date(text: str | None, expected: date | None) -> None:
-    assert parse_source_date(text) == expected
-
-
-@pytest.mark.parametrize(
     ("number", "extension", "expected"),
     [
         ("051 23 35 00", None, "tel:051233500"),
@@ -112,15 +96,6 @@ def test_parse_source_date(text: str | None, expected: date | None) -> None:
 )
 def test_tel_href(number: str, extension: str | None, expected: str | None) -> None:
     assert tel_href(number, extension) == expected
-
-
-@pytest.mark.parametrize(
-    ("low", "high", "expected"),
-    [(17, None, "vanaf 17 jaar"), (None, 25, "tot 25 jaar"), (10, 20, "10 tot 20 jaar"),
-     (None, None, None)],
-)  # fmt: skip
-def test_age_range(low: int | None, high: int | None, expected: str | None) -> None:
-    assert age_range(low, high) == expected
 
 
 @pytest.mark.parametrize(

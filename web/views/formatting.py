@@ -62,21 +62,6 @@ def dutch_date(day: date) -> str:
     return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
-def parse_source_date(text: str | None) -> date | None:
-    """The start of the period a source date names ('2022-06' -> 1 June 2022); None if undated.
-
-    The start, not the end: a warning about old data should rather come too early than too late.
-    """
-    match = _ISO_DATE.match(text or "")
-    if match is None:
-        return None
-    year, month, day = (int(g) if g else 1 for g in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
 def tel_href(number: str, extension: str | None = None) -> str | None:
     """'tel:' link of a written phone number ('051 23 35 00' -> 'tel:051233500'); None if empty.
 
@@ -107,16 +92,3 @@ def safe_link(url: object) -> str | None:
     if parts.scheme.lower() not in LINK_SCHEMES or not parts.hostname:
         return None
     return text
-
-
-def age_range(minimum: float | None, maximum: float | None) -> str | None:
-    """'vanaf 17 jaar', 'tot 25 jaar', '10 tot 20 jaar'; None when the source gives no ages."""
-    low = int(minimum) if minimum is not None else None
-    high = int(maximum) if maximum is not None else None
-    if low is not None and high is not None:
-        return f"{low} tot {high} jaar"
-    if low is not None:
-        return f"vanaf {low} jaar"
-    if high is not None:
-        return f"tot {high} jaar"
-    return None

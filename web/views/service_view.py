@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from directory.display import age_range, period_start
 from directory.gazetteer import Gazetteer
 from directory.opening_hours import (
     MONTH_NAMES,
@@ -21,9 +22,7 @@ from directory.opening_hours import (
 )
 from directory.reference import domain_labels, target_group_labels
 from web.views.formatting import (
-    age_range,
     language_name,
-    parse_source_date,
     safe_link,
     tel_href,
 )
@@ -269,7 +268,7 @@ def _source(
     verified = _text(getattr(provenance, "verified_at", None)) or _text(
         document.get("assured_date")
     )
-    reference = parse_source_date(verified) or parse_source_date(source_date)
+    reference = period_start(verified) or period_start(source_date)
     age_days = (today - reference).days if reference else None
     warning = stale_warning(age_days, stale_after_days)
     also = tuple(
