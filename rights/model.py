@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from directory.opening_hours import MONTH_NAMES
+
 STATUSES: tuple[str, ...] = (
     "already_has",
     "automatic_check",
@@ -32,25 +34,10 @@ ANSWER_TYPES: tuple[str, ...] = ("boolean", "integer", "money", "choice", "multi
 # A figure older than this must be re-checked before a user relies on it.
 FIGURE_MAX_AGE = timedelta(days=365)
 
-MONTHS_NL = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
 
 def format_date_nl(day: date) -> str:
     """'1 mei 2024': dates as Flemish users read them."""
-    return f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def format_number_nl(value: float, unit: str | None = None) -> str:

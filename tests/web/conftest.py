@@ -3,6 +3,7 @@ clock, and the same app served by a real werkzeug server on 127.0.0.1 for the br
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -71,3 +72,37 @@ def artifacts() -> Path:
     folder = Path(__file__).resolve().parents[1] / "artifacts"
     folder.mkdir(exist_ok=True)
     return folder
+
+
+# -- a real browser: Debian's Chromium, never a downloaded one ------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """One headless Chromium for every browser test (skipped only outside CI when missing)."""
+    if not Path(CHROMIUM).exists():
+        message = "Debian's chromium is not installed (make test installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield instance
+        instance.close()

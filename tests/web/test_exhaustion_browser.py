@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from directory.exhaustion import check_record, parse_record
 from directory.gazetteer import default_gazetteer
@@ -20,31 +20,12 @@ from directory.reference import domain_labels
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOCAL = re.compile(r"^http://127\.0\.0\.1:\d+/")
 PREFIX = "socialekaart.uitputtingscheck."
 STORED = """() => {
   const keys = (s) => Object.keys(s).filter((k) => k.startsWith("socialekaart.uitputtingscheck."));
   return {local: keys(localStorage).sort(), session: keys(sessionStorage).sort()};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def _only_local(route: Route) -> None:

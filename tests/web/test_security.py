@@ -7,7 +7,6 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -295,7 +294,6 @@ def test_index_is_opened_once_under_concurrent_first_use(
 
 # -- in a real browser ----------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
 BROWSER_PAGES = [
     "/",
     "/zoeken?municipality=Roeselare&domain=financien",
@@ -312,23 +310,9 @@ document.addEventListener("securitypolicyviolation",
     e => window.__violations.push(e.violatedDirective + " " + e.blockedURI));"""
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.mark.browser
-def test_pages_and_maps_work_under_the_policy(chromium, live_server: str) -> None:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="nl-BE")
+def test_pages_and_maps_work_under_the_policy(browser, live_server: str) -> None:  # noqa: ANN001
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-BE")
     context.route(
         "**/*",
         lambda route: (
