@@ -3,7 +3,7 @@
 # database tests. Installed only when missing; never a browser download at run time.
 set -eu
 need=""
-[ -x /usr/bin/chromium ] || need="$need chromium"
+[ -x /usr/bin/chromium ] || need="$need chromium fonts-liberation fonts-dejavu-core"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
