@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory import models as m
-from directory.catalogue import UpsertResult, audit, upsert_service
+from directory.catalogue import UpsertResult, audit, content_hash, upsert_service
 from directory.gazetteer import Gazetteer
 from directory.hsds import service_to_hsds
 from directory.validation import service_problems
@@ -137,8 +137,8 @@ def protect_editor_fields(
     scrape never silently reverts a correction made by phone.
     """
     service = session.get(m.Service, document.get("id"))
-    if service is None:
-        return document, []
+    if service is None or service.content_hash == content_hash(document):
+        return document, []  # new, or exactly what was last written: nothing to protect
     protected = editor_fields(session, service.id) & set(REVIEWABLE_FIELDS)
     if not protected:
         return document, []
