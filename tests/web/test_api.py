@@ -207,3 +207,14 @@ def test_openapi_is_valid_31_and_covers_our_routes(web: FlaskClient, loaded_app:
     assert routes <= set(document["paths"])
     documented = {p["name"] for p in document["paths"]["/api/v1/search"]["get"]["parameters"]}
     assert documented == set(SEARCH_PARAMETERS)
+
+
+def test_every_api_route_is_in_the_openapi_document(app: Flask) -> None:
+    spec = json.loads((Path(__file__).resolve().parents[2] / "web" / "openapi.json").read_text())
+    documented = {(path, method.upper()) for path, item in spec["paths"].items() for method in item}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = rule.rule.replace("<", "{").replace(">", "}")
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
+            assert (path, method) in documented, f"{method} {path} is not in web/openapi.json"
