@@ -58,7 +58,6 @@ bp = Blueprint("exhaustion", __name__)
 
 MAX_ROWS = 50  # services listed per domain, most relevant first
 MAX_PAGES = 10
-MAX_BODY_BYTES = 1_000_000
 INTAKE_LABELS = {
     Outcome.MEETS: "Voldoet",
     Outcome.DOES_NOT_MEET: "Voldoet niet",
@@ -454,8 +453,6 @@ def _api_error(message: str, status: int) -> tuple[Response, int]:
 
 def _json_body() -> Any:
     """The request's JSON document; raises RecordError (Dutch) when there is none."""
-    if (request.content_length or 0) > MAX_BODY_BYTES:
-        raise RecordError("Het JSON-document is te groot.")
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise RecordError("Stuur een JSON-object (Content-Type: application/json).")
